@@ -1,0 +1,63 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// The architecture, from the inside out:
+//   AduanCore      pure domain: routing, tickets, templates, SMS encoding, deadlines (no I/O)
+//   AduanConfig    the TOML configuration, validated into core values, with file:line errors
+//   AduanStore     SQLite through GRDB: complaints, events, inbound messages, the outbox
+//   AduanGateways  one file per gateway format, plus the spool and inotify edges
+//   AduanDaemon    the pipeline that joins them, the spooler, signals, sd_notify, logging
+//   aduan          the CLI and `aduan serve`
+let package = Package(
+    name: "aduan",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "aduan", targets: ["aduan"]),
+        .executable(name: "aduan-bench", targets: ["aduan-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
+    ],
+    targets: [
+        .target(name: "AduanCore"),
+        .target(
+            name: "AduanConfig",
+            dependencies: ["AduanCore", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
+        .target(
+            name: "AduanStore",
+            dependencies: ["AduanCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(name: "AduanGateways", dependencies: ["AduanCore"]),
+        .target(
+            name: "AduanDaemon",
+            dependencies: [
+                "AduanCore", "AduanConfig", "AduanStore", "AduanGateways",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "aduan",
+            dependencies: [
+                "AduanCore", "AduanConfig", "AduanStore", "AduanGateways", "AduanDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(name: "aduan-bench", dependencies: ["AduanGateways"]),
+        .testTarget(name: "AduanCoreTests", dependencies: ["AduanCore"]),
+        .testTarget(name: "AduanConfigTests", dependencies: ["AduanConfig"]),
+        .testTarget(name: "AduanGatewaysTests", dependencies: ["AduanGateways"]),
+        .testTarget(
+            name: "AduanDaemonTests",
+            dependencies: ["AduanDaemon", "AduanConfig", "AduanStore", "AduanGateways", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(name: "AduanIntegrationTests", dependencies: ["AduanCore"]),
+    ]
+)

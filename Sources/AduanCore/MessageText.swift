@@ -1,0 +1,57 @@
+import Foundation
+
+/// The text a router reads, derived from what the citizen wrote.
+///
+/// Phones insert zero-width characters, send decomposed accents and pad with
+/// odd whitespace; none of that may decide where a complaint goes. The
+/// original text is stored untouched elsewhere.
+public enum MessageText {
+    static let zeroWidth: Set<Unicode.Scalar> = ["\u{200B}", "\u{200C}", "\u{200D}", "\u{2060}", "\u{FEFF}", "\u{00AD}"]
+
+    /// NFC, zero-width characters dropped, runs of whitespace collapsed to one
+    /// space, trimmed.
+    public static func normalise(_ text: String) -> String {
+        let nfc = text.precomposedStringWithCanonicalMapping
+        var out = String.UnicodeScalarView()
+        var pendingSpace = false
+        for scalar in nfc.unicodeScalars {
+            if zeroWidth.contains(scalar) { continue }
+            if scalar.properties.isWhitespace || scalar == "\u{0}" {
+                pendingSpace = !out.isEmpty
+                continue
+            }
+            if pendingSpace { out.append(" "); pendingSpace = false }
+            out.append(scalar)
+        }
+        return String(out)
+    }
+
+    /// The key duplicates are compared by (§3.8): normalised, case-folded.
+    public static func dedupeKey(_ text: String) -> String {
+        normalise(text).lowercased()
+    }
+
+    /// Splits normalised text into words as a keyword parser sees them:
+    /// whitespace and the separators of §3.3 both end a word. Each word
+    /// carries the index where the text after it begins.
+    static func words(_ text: String) -> [(word: Substring, restStart: String.Index)] {
+        var result: [(Substring, String.Index)] = []
+        var i = text.startIndex
+        while i < text.endIndex {
+            while i < text.endIndex, isBreak(text[i]) { i = text.index(after: i) }
+            guard i < text.endIndex else { break }
+            let start = i
+            while i < text.endIndex, !isBreak(text[i]) { i = text.index(after: i) }
+            let word = text[start..<i]
+            // The rest starts after the separators and spaces that follow the word.
+            var rest = i
+            while rest < text.endIndex, isBreak(text[rest]) { rest = text.index(after: rest) }
+            result.append((word, rest))
+        }
+        return result
+    }
+
+    static func isBreak(_ c: Character) -> Bool {
+        c.isWhitespace || Keyword.separators.contains(c)
+    }
+}

@@ -1,0 +1,54 @@
+import AduanCore
+import AduanStore
+import Foundation
+
+/// The texts of automatic replies, composed from templates. Pure: rules and
+/// records in, text out.
+public struct Replies: Sendable {
+    public let rules: DeskRules
+
+    public init(_ rules: DeskRules) { self.rules = rules }
+
+    var templates: Templates { rules.config.templates }
+
+    public func ack(_ complaint: ComplaintRecord, route: Route) -> String {
+        var values = rules.baseValues(route: route)
+        values["ticket"] = complaint.ticket
+        values["due"] = rules.calendar.display(complaint.firstResponseDue)
+        return templates[.ack].render(values)
+    }
+
+    public func duplicate(of complaint: ComplaintRecord, route: Route) -> String {
+        var values = rules.baseValues(route: route)
+        values["ticket"] = complaint.ticket
+        return templates[.duplicate].render(values)
+    }
+
+    public func routeHelp(_ route: Route) -> String {
+        if let custom = route.formatHelp { return Template(custom).render(rules.baseValues(route: route)) }
+        return templates[.routeHelp].render(rules.baseValues(route: route))
+    }
+
+    public func help() -> String {
+        templates[.help].render(rules.baseValues(route: nil))
+    }
+
+    public func status(_ complaint: ComplaintRecord) -> String {
+        let route = rules.route(keyword: complaint.route)
+        var values = rules.baseValues(route: route)
+        values["ticket"] = complaint.ticket
+        values["status"] = rules.config.statusWord(complaint.status)
+        values["agency"] = rules.agencyName(complaint.agency) ?? ""
+        values["due"] = rules.calendar.display(complaint.resolutionDue)
+        return MessageText.normalise(templates[.status].render(values))
+    }
+
+    /// The sender's own latest tickets, or the "none" text; what a STATUS for a
+    /// ticket that is not theirs gets, so it reveals nothing (§3.5).
+    public func statusList(_ complaints: [ComplaintRecord]) -> String {
+        guard !complaints.isEmpty else { return templates[.statusNone].render(rules.baseValues(route: nil)) }
+        var values = rules.baseValues(route: nil)
+        values["tickets"] = complaints.map { "\($0.ticket) (\(rules.config.statusWord($0.status)))" }.joined(separator: ", ")
+        return templates[.statusList].render(values)
+    }
+}

@@ -1,0 +1,109 @@
+import AduanConfig
+import AduanGateways
+import AduanStore
+import Foundation
+
+/// Moves committed outbox rows into the gateway's outbound spool.
+///
+/// Each file is written as a dotfile, fsync'd and renamed, so the gateway
+/// never sees a partial file; the directory is fsync'd once per batch, and
+/// only then are the rows marked spooled. A crash in between re-spools those
+/// rows at the next start: at worst twice, never lost (§8). File names are
+/// derived from the row, so a file still waiting in the spool is recognised
+/// and not written again.
+public final class Spooler: @unchecked Sendable {
+    let store: Store
+    let spool: OutboundSpool
+    let clock: any Clock
+    let lockPath: String
+    /// Rows per transaction: bounds memory and the time the writer is held.
+    let batch = 256
+
+    public init(store: Store, spool: OutboundSpool, clock: any Clock) {
+        self.store = store
+        self.spool = spool
+        self.clock = clock
+        // Both the daemon and the CLI spool what they commit; the lock keeps
+        // them from writing the same row at once.
+        lockPath = store.path + ".spool.lock"
+    }
+
+    /// Spools every row due now. Returns the files written.
+    @discardableResult
+    public func flush() throws -> [String] {
+        let lock = try SpoolLock(path: lockPath)
+        defer { lock.release() }
+        var written: [String] = []
+        while true {
+            let now = clock.now()
+            let rows = try store.pool.read { db in try Outbox.due(db, at: now, limit: batch) }
+            if rows.isEmpty { break }
+            var names: [(Int64, String)] = []
+            for row in rows {
+                let name = SpoolFormat.fileName(for: row, kind: spool.kind)
+                if !FileManager.default.fileExists(atPath: spool.path + "/" + name) {
+                    try DurableFile.write(SpoolFormat.render(row, kind: spool.kind), named: name, in: spool.path,
+                                          mode: 0o660, syncDirectory: false)
+                }
+                names.append((row.id, name))
+            }
+            try DurableFile.syncDirectory(spool.path)
+            let spooledAt = clock.now()
+            try store.pool.write { db in
+                for (id, name) in names {
+                    try Outbox.markSpooled(db, id: id, spool: spool.name, file: name, at: spooledAt)
+                }
+            }
+            written += names.map(\.1)
+            if rows.count < batch { break }
+        }
+        return written
+    }
+
+    /// When the next held row comes due, if any.
+    public func nextHoldEnd() throws -> Date? {
+        try store.pool.read { db in try Outbox.nextHoldEnd(db) }
+    }
+}
+
+/// An exclusive `flock` on a file beside the database.
+struct SpoolLock {
+    let fd: Int32
+
+    init(path: String) throws {
+        fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o640)
+        guard fd >= 0 else {
+            throw SpoolError(operation: "lock", path: path, errno: errno)
+        }
+        while flock(fd, LOCK_EX) != 0 {
+            if errno != EINTR {
+                let e = errno
+                close(fd)
+                throw SpoolError(operation: "lock", path: path, errno: e)
+            }
+        }
+    }
+
+    func release() {
+        flock(fd, LOCK_UN)
+        close(fd)
+    }
+}
+
+/// Outbound file names and contents per gateway.
+enum SpoolFormat {
+    /// `aduan-20261122T070005-0000000042`: sorts in creation order, unique per
+    /// row, and never matches a name the gateway ignores (no dot, no `LOCK`).
+    static func fileName(for row: OutboxRecord, kind: GatewayKind) -> String {
+        var t = time_t(Int(row.createdAt.timeIntervalSince1970))
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        let stamp = String(format: "%04d%02d%02dT%02d%02d%02d", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
+                           parts.tm_hour, parts.tm_min, parts.tm_sec)
+        return String(format: "aduan-%@-%010lld", stamp, row.id)
+    }
+
+    static func render(_ row: OutboxRecord, kind: GatewayKind) -> [UInt8] {
+        SmstoolsOutbound.render(to: row.recipient, text: row.text)
+    }
+}

@@ -1,0 +1,212 @@
+@preconcurrency import Dispatch
+import Glibc
+
+public enum WatchEvent: Sendable, Equatable {
+    /// A writer closed `name`, or `name` was renamed into the directory: its content is
+    /// complete as far as that writer is concerned. The same name may be reported more
+    /// than once (an in-place writer that closes twice, a rename then a close), so the
+    /// consumer must be idempotent.
+    case ready(directory: String, name: String)
+    /// Events were lost (the kernel queue or ours overflowed): rescan every directory,
+    /// and check that each still exists, since a `.directoryGone` may have been lost too.
+    /// It can arrive ahead of some `.ready` events that survived.
+    case overflow
+    /// The directory was deleted, moved away or unmounted and is no longer watched;
+    /// re-create it and call ``DirectoryWatcher/add(_:)`` to watch it again.
+    case directoryGone(String)
+}
+
+/// Reports files that became complete in spool directories, through inotify.
+///
+/// Idle costs nothing: the descriptor sits in Dispatch's epoll set and no thread wakes
+/// until the kernel has an event. Events are delivered on ``events``, which has a single
+/// consumer; ``close()`` (or deinit, or the consumer going away) releases the descriptor
+/// and finishes the stream.
+///
+/// `@unchecked Sendable`: the mutable state lives in `State` and is touched only on
+/// `queue`; `DispatchSourceRead` is not `Sendable` on Linux but is thread-safe.
+public final class DirectoryWatcher: @unchecked Sendable {
+    public let events: AsyncStream<WatchEvent>
+
+    private let queue: DispatchQueue
+    private let state: State
+    private let source: DispatchSourceRead
+
+    /// Events queued for a consumer that has fallen behind; beyond this the oldest are
+    /// dropped and an `.overflow` tells the consumer to rescan, as the kernel does.
+    public static let bufferLimit = 8192
+
+    public convenience init(directories: [String]) throws(SpoolError) {
+        try self.init(directories: directories, bufferLimit: Self.bufferLimit)
+    }
+
+    init(directories: [String], bufferLimit: Int) throws(SpoolError) {
+        let fd = inotify_init1(Int32(IN_NONBLOCK) | Int32(IN_CLOEXEC))
+        guard fd >= 0 else {
+            let code = errno
+            throw SpoolError(
+                operation: "start watching", path: directories.joined(separator: ", "), errno: code,
+                detail: code == EMFILE
+                    ? "too many inotify instances for this user (raise fs.inotify.max_user_instances)" : nil)
+        }
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: WatchEvent.self, bufferingPolicy: .bufferingNewest(bufferLimit))
+        let state = State(fd: fd, continuation: continuation)
+        for directory in directories {
+            do throws(SpoolError) {
+                try state.watch(directory)
+            } catch {
+                _ = Glibc.close(fd)
+                continuation.finish()
+                throw error
+            }
+        }
+
+        let queue = DispatchQueue(label: "aduan.directory-watcher")
+        let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
+        source.setEventHandler { state.drain() }
+        // Dispatch may still be polling the descriptor until this runs, so this is the
+        // only place it may be closed.
+        source.setCancelHandler { state.shutdown() }
+        continuation.onTermination = { @Sendable _ in source.cancel() }
+
+        self.events = stream
+        self.queue = queue
+        self.state = state
+        self.source = source
+        source.activate()
+    }
+
+    deinit {
+        source.cancel()
+    }
+
+    /// Starts (or resumes, after `.directoryGone`) watching `directory`. Files that
+    /// arrived while it was not watched produce no event: rescan it after this returns.
+    public func add(_ directory: String) throws(SpoolError) {
+        let result: Result<Void, SpoolError> = queue.sync {
+            do throws(SpoolError) {
+                try state.watch(directory)
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
+        }
+        try result.get()
+    }
+
+    /// Stops watching. Events already read stay in the stream; then it finishes.
+    /// Idempotent.
+    public func close() {
+        source.cancel()
+    }
+}
+
+extension DirectoryWatcher {
+    /// Everything the Dispatch handlers touch. Accessed only on the watcher's queue (and
+    /// in the initialiser, before the source exists).
+    fileprivate final class State: @unchecked Sendable {
+        private var fd: Int32
+        private let continuation: AsyncStream<WatchEvent>.Continuation
+        private var directoriesByWatch: [Int32: String] = [:]
+        private var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+
+        // IN_CLOSE_WRITE alone would miss files renamed in (atomic writers, `mv`);
+        // IN_CREATE and IN_MODIFY would report files still being written.
+        private static let mask: UInt32 =
+            UInt32(IN_CLOSE_WRITE) | UInt32(IN_MOVED_TO)
+            | UInt32(IN_DELETE_SELF) | UInt32(IN_MOVE_SELF) | UInt32(IN_ONLYDIR)
+            | UInt32(IN_EXCL_UNLINK)
+
+        init(fd: Int32, continuation: AsyncStream<WatchEvent>.Continuation) {
+            self.fd = fd
+            self.continuation = continuation
+        }
+
+        func watch(_ directory: String) throws(SpoolError) {
+            guard fd >= 0 else {
+                throw SpoolError(operation: "watch", path: directory, errno: EBADF,
+                                 detail: "the watcher has been closed")
+            }
+            let wd = inotify_add_watch(fd, directory, Self.mask)
+            guard wd >= 0 else {
+                let code = errno
+                throw SpoolError(
+                    operation: "watch", path: directory, errno: code,
+                    detail: code == ENOSPC
+                        ? "inotify watch limit reached (raise fs.inotify.max_user_watches)" : nil)
+            }
+            // The kernel returns the existing descriptor when the inode is already
+            // watched (the same directory by another path): the latest path wins.
+            directoriesByWatch[wd] = directory
+        }
+
+        func drain() {
+            guard fd >= 0 else { return }
+            var lostEvents = false
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    break  // EAGAIN: drained
+                }
+                if count == 0 { break }
+                parse(count, lostEvents: &lostEvents)
+            }
+            if lostEvents { continuation.yield(.overflow) }
+        }
+
+        private func parse(_ count: Int, lostEvents: inout Bool) {
+            let header = 16
+            var offset = 0
+            while offset + header <= count {
+                let (wd, mask, nameLength) = buffer.withUnsafeBytes { raw in
+                    (raw.loadUnaligned(fromByteOffset: offset, as: Int32.self),
+                     raw.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self),
+                     Int(raw.loadUnaligned(fromByteOffset: offset + 12, as: UInt32.self)))
+                }
+                let nameStart = offset + header
+                offset = nameStart + nameLength
+                guard offset <= count else { break }  // never happens: the kernel writes whole events
+                handle(wd: wd, mask: mask, name: buffer[nameStart..<offset].prefix { $0 != 0 }, lostEvents: &lostEvents)
+            }
+        }
+
+        private func handle(wd: Int32, mask: UInt32, name: ArraySlice<UInt8>, lostEvents: inout Bool) {
+            if mask & UInt32(IN_Q_OVERFLOW) != 0 {
+                lostEvents = true
+                return
+            }
+            guard let directory = directoriesByWatch[wd] else { return }
+
+            let gone = UInt32(IN_DELETE_SELF) | UInt32(IN_MOVE_SELF) | UInt32(IN_UNMOUNT) | UInt32(IN_IGNORED)
+            if mask & gone != 0 {
+                directoriesByWatch[wd] = nil
+                // A moved directory is still watched under its new, unknown name; stop
+                // that so its events are not reported as if it were still here. (For a
+                // deleted one the kernel has already dropped the watch and this is EINVAL.)
+                if mask & UInt32(IN_IGNORED) == 0 { _ = inotify_rm_watch(fd, wd) }
+                send(.directoryGone(directory), lostEvents: &lostEvents)
+                return
+            }
+            guard mask & (UInt32(IN_CLOSE_WRITE) | UInt32(IN_MOVED_TO)) != 0,
+                  name.first != UInt8(ascii: "."),
+                  let decoded = String(validating: name, as: UTF8.self), !decoded.isEmpty
+            else { return }
+            send(.ready(directory: directory, name: decoded), lostEvents: &lostEvents)
+        }
+
+        private func send(_ event: WatchEvent, lostEvents: inout Bool) {
+            if case .dropped = continuation.yield(event) { lostEvents = true }
+        }
+
+        func shutdown() {
+            if fd >= 0 {
+                _ = Glibc.close(fd)
+                fd = -1
+            }
+            directoriesByWatch.removeAll()
+            continuation.finish()
+        }
+    }
+}

@@ -1,0 +1,335 @@
+import Glibc
+
+/// Writing files a gateway will pick up, and moving inbound files out of its way.
+///
+/// A gateway polls or inotify-watches its spool and takes any file whose name it
+/// recognises, so a file must appear under that name already complete: it is written as
+/// a dotfile (every gateway ignores those), fsync'd, and renamed into place. rename(2)
+/// within one directory is atomic, so a reader sees either no file or the whole file.
+public enum DurableFile {
+    /// Writes `bytes` so that `directory/name` appears whole or not at all.
+    ///
+    /// After a crash the caller may find a stale `.<name>.tmp`; it is removed on the next
+    /// write of the same name. An existing `name` is replaced: a re-spool after a crash
+    /// sends a message at worst twice, never loses it.
+    ///
+    /// - Parameter syncDirectory: pass `false` when writing a batch, then call
+    ///   ``syncDirectory(_:)`` once; until the directory is synced a power cut can undo
+    ///   the rename.
+    public static func write(
+        _ bytes: [UInt8],
+        named name: String,
+        in directory: String,
+        mode: mode_t = 0o640,
+        syncDirectory: Bool = true
+    ) throws(SpoolError) {
+        let finalPath = join(directory, name)
+        guard isPlainName(name) else {
+            throw SpoolError(
+                operation: "write", path: finalPath, errno: EINVAL,
+                detail: "the file name must be a single path component without NUL")
+        }
+        let tempPath = join(directory, "." + name + ".tmp")
+
+        // A temp file left by a crash would make O_EXCL fail forever.
+        if unlink(tempPath) != 0 && errno != ENOENT {
+            throw SpoolError(operation: "remove stale", path: tempPath, errno: errno)
+        }
+        let fd = retryingEINTR {
+            open(tempPath, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, mode)
+        }
+        guard fd >= 0 else { throw SpoolError(operation: "create", path: tempPath, errno: errno) }
+
+        do throws(SpoolError) {
+            // open(2) applies the umask; the spool's permissions are part of the contract
+            // with the gateway (and keep citizens' numbers from being world-readable).
+            if fchmod(fd, mode) != 0 { throw SpoolError(operation: "chmod", path: tempPath, errno: errno) }
+            if let failure = bytes.withUnsafeBytes({ writeAll(fd, $0) }) {
+                throw SpoolError(operation: "write", path: finalPath, errno: failure)
+            }
+            if retryingEINTR({ fsync(fd) }) != 0 {
+                throw SpoolError(operation: "sync", path: finalPath, errno: errno)
+            }
+        } catch {
+            _ = close(fd)
+            _ = unlink(tempPath)
+            throw error
+        }
+        // Linux closes the descriptor even when close(2) fails, so it is never retried;
+        // the data is already on disk, but an error here (NFS) still means "not written".
+        if close(fd) != 0 && errno != EINTR {
+            let closeErrno = errno
+            _ = unlink(tempPath)
+            throw SpoolError(operation: "close", path: finalPath, errno: closeErrno)
+        }
+        if rename(tempPath, finalPath) != 0 {
+            let renameErrno = errno
+            _ = unlink(tempPath)
+            throw SpoolError(operation: "rename", path: tempPath, destination: finalPath, errno: renameErrno)
+        }
+        if syncDirectory {
+            try Self.syncDirectory(directory)
+        }
+    }
+
+    /// Makes renames and creations in `path` survive a power cut.
+    public static func syncDirectory(_ path: String) throws(SpoolError) {
+        let fd = retryingEINTR { open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        guard fd >= 0 else { throw SpoolError(operation: "open directory", path: path, errno: errno) }
+        defer { _ = close(fd) }
+        // Some filesystems (certain FUSE and network ones) cannot fsync a directory and
+        // say EINVAL; there is nothing more to make durable there.
+        if retryingEINTR({ fsync(fd) }) != 0 && errno != EINVAL {
+            throw SpoolError(operation: "sync directory", path: path, errno: errno)
+        }
+    }
+
+    /// Moves a processed or rejected inbound file into `directory`, never overwriting:
+    /// a name already there gets `.1`, `.2`, … so an archived original is never lost.
+    ///
+    /// `directory` is created (0750) when missing; its parent must exist. Across
+    /// filesystems the file is copied, fsync'd, and only then removed from the spool.
+    ///
+    /// - Returns: the path the file now has.
+    @discardableResult
+    public static func moveAside(_ path: String, into directory: String) throws(SpoolError) -> String {
+        let base = lastComponent(of: path)
+        guard isPlainName(base) else {
+            throw SpoolError(operation: "move", path: path, destination: directory, errno: EINVAL,
+                             detail: "the source must name a file, not a directory path")
+        }
+        try ensureDirectory(directory)
+
+        // Ten thousand files of the same name means something is re-delivering in a loop;
+        // stop rather than fill the archive.
+        for attempt in 0..<10_000 {
+            let candidate = join(directory, attempt == 0 ? base : "\(base).\(attempt)")
+            switch try place(path, at: candidate) {
+            case .moved: return candidate
+            case .nameTaken: continue
+            }
+        }
+        throw SpoolError(operation: "move", path: path, destination: join(directory, base), errno: EEXIST,
+                         detail: "10000 files of this name are already there")
+    }
+
+    // MARK: - Moving
+
+    private enum Placement { case moved, nameTaken }
+
+    private static func place(_ source: String, at target: String) throws(SpoolError) -> Placement {
+        // link(2) fails with EEXIST instead of replacing, which rename(2) cannot promise
+        // without renameat2 (not exported by the Glibc module).
+        if link(source, target) == 0 {
+            if unlink(source) != 0 {
+                let unlinkErrno = errno
+                _ = unlink(target)
+                throw SpoolError(operation: "remove", path: source, errno: unlinkErrno)
+            }
+            return .moved
+        }
+        switch errno {
+        case EEXIST:
+            return .nameTaken
+        case EXDEV:
+            return try copyAcrossFilesystems(source, to: target)
+        case EPERM, EMLINK, EOPNOTSUPP, ENOSYS:
+            // Directories cannot be hard-linked, some filesystems refuse links, and
+            // fs.protected_hardlinks refuses files we do not own: a checked rename is the
+            // best left. Only aduan writes to its archive, so the window is harmless.
+            var st = stat()
+            if lstat(target, &st) == 0 { return .nameTaken }
+            if errno != ENOENT { throw SpoolError(operation: "inspect", path: target, errno: errno) }
+            if rename(source, target) == 0 { return .moved }
+            if errno == EXDEV { return try copyAcrossFilesystems(source, to: target) }
+            throw SpoolError(operation: "move", path: source, destination: target, errno: errno)
+        default:
+            throw SpoolError(operation: "move", path: source, destination: target, errno: errno)
+        }
+    }
+
+    private static func copyAcrossFilesystems(_ source: String, to target: String) throws(SpoolError) -> Placement {
+        // O_NONBLOCK: a fifo planted in the spool must not hang the daemon here.
+        let input = retryingEINTR { open(source, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) }
+        guard input >= 0 else {
+            let openErrno = errno
+            if openErrno == ELOOP {
+                throw SpoolError(operation: "move", path: source, destination: target, errno: EXDEV,
+                                 detail: "a symbolic link cannot be copied to another filesystem")
+            }
+            throw SpoolError(operation: "move", path: source, destination: target, errno: openErrno)
+        }
+        defer { _ = close(input) }
+        var st = stat()
+        guard fstat(input, &st) == 0 else { throw SpoolError(operation: "inspect", path: source, errno: errno) }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            throw SpoolError(operation: "move", path: source, destination: target, errno: EXDEV,
+                             detail: "only regular files can be copied to another filesystem")
+        }
+        let mode = mode_t(st.st_mode & 0o7777)
+        let output = retryingEINTR { open(target, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, mode) }
+        if output < 0 {
+            if errno == EEXIST { return .nameTaken }
+            throw SpoolError(operation: "create", path: target, errno: errno)
+        }
+        do throws(SpoolError) {
+            _ = fchmod(output, mode)
+            var buffer = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { raw in
+                    retryingEINTR { read(input, raw.baseAddress, raw.count) }
+                }
+                if count < 0 { throw SpoolError(operation: "read", path: source, errno: errno) }
+                if count == 0 { break }
+                if let failure = buffer.withUnsafeBytes({ writeAll(output, UnsafeRawBufferPointer(rebasing: $0[0..<count])) }) {
+                    throw SpoolError(operation: "write", path: target, errno: failure)
+                }
+            }
+            if retryingEINTR({ fsync(output) }) != 0 {
+                throw SpoolError(operation: "sync", path: target, errno: errno)
+            }
+        } catch {
+            _ = close(output)
+            _ = unlink(target)
+            throw error
+        }
+        if close(output) != 0 && errno != EINTR {
+            let closeErrno = errno
+            _ = unlink(target)
+            throw SpoolError(operation: "close", path: target, errno: closeErrno)
+        }
+        // The copy must be durable before the only other copy goes away.
+        do throws(SpoolError) {
+            try syncDirectory(directoryPart(of: target))
+        } catch {
+            _ = unlink(target)
+            throw error
+        }
+        if unlink(source) != 0 {
+            let unlinkErrno = errno
+            _ = unlink(target)
+            throw SpoolError(operation: "remove", path: source, errno: unlinkErrno)
+        }
+        return .moved
+    }
+
+    private static func ensureDirectory(_ path: String) throws(SpoolError) {
+        if mkdir(path, 0o750) == 0 {
+            // mkdir(2) applies the umask; archives hold citizens' messages.
+            _ = chmod(path, 0o750)
+            return
+        }
+        guard errno == EEXIST else { throw SpoolError(operation: "create directory", path: path, errno: errno) }
+        var st = stat()
+        guard stat(path, &st) == 0 else { throw SpoolError(operation: "inspect", path: path, errno: errno) }
+        guard (st.st_mode & S_IFMT) == S_IFDIR else {
+            throw SpoolError(operation: "create directory", path: path, errno: ENOTDIR,
+                             detail: "a file of that name is in the way")
+        }
+    }
+
+    // MARK: - Plumbing
+
+    /// Returns the errno that stopped the write, or nil when every byte went out.
+    private static func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> Int32? {
+        var offset = 0
+        while offset < buffer.count {
+            let written = Glibc.write(fd, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            // A zero-length write for a non-empty buffer would loop forever.
+            if written == 0 { return EIO }
+            offset += written
+        }
+        return nil
+    }
+
+    static func isPlainName(_ name: String) -> Bool {
+        !name.isEmpty && name != "." && name != ".." && !name.utf8.contains(UInt8(ascii: "/"))
+            && !name.utf8.contains(0)
+    }
+
+    static func join(_ directory: String, _ name: String) -> String {
+        directory.hasSuffix("/") ? directory + name : directory + "/" + name
+    }
+
+    static func lastComponent(of path: String) -> String {
+        var trimmed = Substring(path)
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        return trimmed.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? ""
+    }
+
+    static func directoryPart(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+}
+
+private func retryingEINTR<Result: BinaryInteger>(_ call: () -> Result) -> Result {
+    while true {
+        let result = call()
+        if result >= 0 || errno != EINTR { return result }
+    }
+}
+
+/// A failed file-system operation, described so an operator knows which file and what
+/// to fix: `write /var/spool/sms/outgoing/x: No space left on device (ENOSPC)`.
+public struct SpoolError: Error, CustomStringConvertible, Equatable {
+    /// What was being done: `write`, `create`, `rename`, `move`, `sync directory`, `watch`, …
+    public let operation: String
+    public let path: String
+    /// The other end of a rename or move.
+    public let destination: String?
+    public let errno: Int32
+    /// Replaces the system's wording when it would mislead (an inotify limit reported as ENOSPC).
+    public let detail: String?
+
+    public init(operation: String, path: String, destination: String? = nil, errno: Int32, detail: String? = nil) {
+        self.operation = operation
+        self.path = path
+        self.destination = destination
+        self.errno = errno
+        self.detail = detail
+    }
+
+    public var description: String {
+        let target = destination.map { " to \($0)" } ?? ""
+        let reason = detail ?? Self.systemMessage(errno)
+        return "\(operation) \(path)\(target): \(reason) (\(Self.symbol(errno)))"
+    }
+
+    static func systemMessage(_ code: Int32) -> String {
+        guard let text = strerror(code) else { return "error \(code)" }
+        return String(cString: text)
+    }
+
+    /// The errno name operators search for; strerror's wording varies by locale.
+    public static func symbol(_ code: Int32) -> String {
+        switch code {
+        case ENOSPC: "ENOSPC"
+        case EDQUOT: "EDQUOT"
+        case EIO: "EIO"
+        case EACCES: "EACCES"
+        case EPERM: "EPERM"
+        case EROFS: "EROFS"
+        case ENOENT: "ENOENT"
+        case EEXIST: "EEXIST"
+        case ELOOP: "ELOOP"
+        case EMFILE: "EMFILE"
+        case ENFILE: "ENFILE"
+        case ENOTDIR: "ENOTDIR"
+        case EISDIR: "EISDIR"
+        case EXDEV: "EXDEV"
+        case EINVAL: "EINVAL"
+        case ENAMETOOLONG: "ENAMETOOLONG"
+        case EBUSY: "EBUSY"
+        case EFBIG: "EFBIG"
+        case ENOMEM: "ENOMEM"
+        case ESTALE: "ESTALE"
+        case EBADF: "EBADF"
+        default: "errno \(code)"
+        }
+    }
+}

@@ -1,0 +1,218 @@
+import AduanCore
+import Foundation
+import GRDB
+
+/// A stored complaint (§4).
+public struct ComplaintRecord: Sendable, Equatable {
+    public var id: Int64
+    public var ticket: String
+    /// The route's keyword; nil for triage.
+    public var route: String?
+    public var region: String
+    public var sender: String
+    public var text: String
+    public var matchKind: MatchKind
+    public var receivedAt: Date
+    public var priority: Priority
+    public var category: String?
+    public var agencySuggested: String?
+    public var agency: String?
+    public var status: ComplaintStatus
+    public var firstResponseDue: Date
+    public var resolutionDue: Date
+    public var updatedAt: Date
+
+    static let columns = """
+        id, ticket, route, region, sender, text, match_kind, received_at, priority, category,
+        agency_suggested, agency, status, first_response_due, resolution_due, updated_at
+        """
+
+    init(row: Row) {
+        id = row["id"]
+        ticket = row["ticket"]
+        route = row["route"]
+        region = row["region"]
+        sender = row["sender"]
+        text = row["text"]
+        matchKind = MatchKind(rawValue: row["match_kind"] ?? "") ?? .none
+        receivedAt = Millis.date(row["received_at"])
+        priority = Priority(rawValue: row["priority"] ?? "") ?? .normal
+        category = row["category"]
+        agencySuggested = row["agency_suggested"]
+        agency = row["agency"]
+        status = ComplaintStatus(rawValue: row["status"] ?? "") ?? .received
+        firstResponseDue = Millis.date(row["first_response_due"])
+        resolutionDue = Millis.date(row["resolution_due"])
+        updatedAt = Millis.date(row["updated_at"])
+    }
+}
+
+/// What the pipeline knows when it files a complaint.
+public struct NewComplaint: Sendable {
+    public var prefix: String
+    public var route: String?
+    public var region: String
+    public var sender: String
+    public var text: String
+    public var dedupeKey: String
+    public var matchKind: MatchKind
+    public var receivedAt: Date
+    public var priority: Priority
+    public var agencySuggested: String?
+    public var firstResponseDue: Date
+    public var resolutionDue: Date
+
+    public init(prefix: String, route: String?, region: String, sender: String, text: String, dedupeKey: String,
+                matchKind: MatchKind, receivedAt: Date, priority: Priority, agencySuggested: String?,
+                firstResponseDue: Date, resolutionDue: Date) {
+        self.prefix = prefix
+        self.route = route
+        self.region = region
+        self.sender = sender
+        self.text = text
+        self.dedupeKey = dedupeKey
+        self.matchKind = matchKind
+        self.receivedAt = receivedAt
+        self.priority = priority
+        self.agencySuggested = agencySuggested
+        self.firstResponseDue = firstResponseDue
+        self.resolutionDue = resolutionDue
+    }
+}
+
+/// Filters of `aduan complaints list`.
+public struct ComplaintFilter: Sendable {
+    public var status: ComplaintStatus?
+    /// A route keyword, or "" for triage.
+    public var route: String?
+    public var agency: String?
+    public var since: Date?
+    /// Past either deadline at this instant, and not yet closed.
+    public var overdueAt: Date?
+    public var limit: Int?
+
+    public init(status: ComplaintStatus? = nil, route: String? = nil, agency: String? = nil, since: Date? = nil,
+                overdueAt: Date? = nil, limit: Int? = nil) {
+        self.status = status
+        self.route = route
+        self.agency = agency
+        self.since = since
+        self.overdueAt = overdueAt
+        self.limit = limit
+    }
+}
+
+public enum Complaints {
+    /// Files a complaint under the route's next ticket number, with its
+    /// `received` event. Call inside the ingest transaction.
+    public static func insert(_ db: Database, _ new: NewComplaint, actor: String = "aduan") throws -> ComplaintRecord {
+        let ticket = try TicketSequence.next(db, prefix: new.prefix)
+        let now = Millis.from(new.receivedAt)
+        try db.execute(
+            sql: """
+                INSERT INTO complaints (ticket, prefix, seq, route, region, sender, text, dedupe_key, match_kind,
+                    received_at, priority, agency_suggested, status, first_response_due, resolution_due, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?, ?)
+                """,
+            arguments: [ticket.description, ticket.prefix, ticket.number, new.route, new.region, new.sender, new.text,
+                        new.dedupeKey, new.matchKind.rawValue, now, new.priority.rawValue, new.agencySuggested,
+                        Millis.from(new.firstResponseDue), Millis.from(new.resolutionDue), now])
+        let id = db.lastInsertedRowID
+        try Events.append(db, complaintID: id, at: new.receivedAt, kind: "received", actor: actor,
+                          note: new.priority == .urgent ? "urgent" : nil)
+        guard let record = try find(db, id: id) else {
+            throw DatabaseError(resultCode: .SQLITE_INTERNAL, message: "complaint \(id) vanished after insert")
+        }
+        return record
+    }
+
+    public static func find(_ db: Database, id: Int64) throws -> ComplaintRecord? {
+        try Row.fetchOne(db, sql: "SELECT \(ComplaintRecord.columns) FROM complaints WHERE id = ?", arguments: [id])
+            .map(ComplaintRecord.init(row:))
+    }
+
+    public static func find(_ db: Database, ticket: Ticket) throws -> ComplaintRecord? {
+        try Row.fetchOne(db, sql: "SELECT \(ComplaintRecord.columns) FROM complaints WHERE prefix = ? AND seq = ?",
+                         arguments: [ticket.prefix, ticket.number])
+            .map(ComplaintRecord.init(row:))
+    }
+
+    /// The open complaint the same sender already filed with the same text on
+    /// the same route within the window (§3.8).
+    public static func duplicate(_ db: Database, sender: String, route: String?, dedupeKey: String, since: Date) throws -> ComplaintRecord? {
+        try Row.fetchOne(
+            db,
+            sql: """
+                SELECT \(ComplaintRecord.columns) FROM complaints
+                WHERE sender = ? AND received_at >= ? AND dedupe_key = ? AND route IS ?
+                ORDER BY received_at DESC LIMIT 1
+                """,
+            arguments: [sender, Millis.from(since), dedupeKey, route]
+        ).map(ComplaintRecord.init(row:))
+    }
+
+    /// Complaints the sender filed since the instant (the hourly budget, §3.9).
+    public static func count(_ db: Database, sender: String, since: Date) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM complaints WHERE sender = ? AND received_at >= ?",
+                         arguments: [sender, Millis.from(since)]) ?? 0
+    }
+
+    /// The sender's most recent complaints, newest first.
+    public static func latest(_ db: Database, sender: String, limit: Int) throws -> [ComplaintRecord] {
+        try Row.fetchAll(
+            db,
+            sql: "SELECT \(ComplaintRecord.columns) FROM complaints WHERE sender = ? ORDER BY received_at DESC, id DESC LIMIT ?",
+            arguments: [sender, limit]
+        ).map(ComplaintRecord.init(row:))
+    }
+
+    public static func list(_ db: Database, _ filter: ComplaintFilter) throws -> [ComplaintRecord] {
+        var clauses: [String] = []
+        var arguments = StatementArguments()
+        if let status = filter.status {
+            clauses.append("status = ?")
+            _ = arguments.append(contentsOf: [status.rawValue])
+        }
+        if let route = filter.route {
+            if route.isEmpty {
+                clauses.append("route IS NULL")
+            } else {
+                clauses.append("route = ?")
+                _ = arguments.append(contentsOf: [route])
+            }
+        }
+        if let agency = filter.agency {
+            clauses.append("agency = ?")
+            _ = arguments.append(contentsOf: [agency])
+        }
+        if let since = filter.since {
+            clauses.append("received_at >= ?")
+            _ = arguments.append(contentsOf: [Millis.from(since)])
+        }
+        if let now = filter.overdueAt {
+            let t = Millis.from(now)
+            clauses.append("""
+                status NOT IN ('resolved', 'rejected') AND (resolution_due < ? OR (status = 'received' AND first_response_due < ?))
+                """)
+            _ = arguments.append(contentsOf: [t, t])
+        }
+        var sql = "SELECT \(ComplaintRecord.columns) FROM complaints"
+        if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
+        sql += " ORDER BY received_at, id"
+        if let limit = filter.limit { sql += " LIMIT \(max(0, limit))" }
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).map(ComplaintRecord.init(row:))
+    }
+}
+
+/// Per-prefix ticket numbers. Numbers are never reused, so a ticket a citizen
+/// wrote down always means the same complaint.
+enum TicketSequence {
+    static func next(_ db: Database, prefix: String) throws -> Ticket {
+        try db.execute(sql: """
+            INSERT INTO ticket_sequences (prefix, last) VALUES (?, 1)
+            ON CONFLICT (prefix) DO UPDATE SET last = last + 1
+            """, arguments: [prefix])
+        let last = try Int.fetchOne(db, sql: "SELECT last FROM ticket_sequences WHERE prefix = ?", arguments: [prefix]) ?? 1
+        return Ticket(prefix: prefix, number: last)
+    }
+}

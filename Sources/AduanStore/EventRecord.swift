@@ -1,0 +1,24 @@
+import Foundation
+import GRDB
+
+/// One step in a complaint's history: who did what, when. Append-only; the
+/// schema's triggers refuse updates and deletes.
+public struct EventRecord: Sendable, Equatable {
+    public var at: Date
+    public var kind: String
+    public var actor: String
+    public var note: String?
+}
+
+public enum Events {
+    public static func append(_ db: Database, complaintID: Int64, at: Date, kind: String, actor: String, note: String?) throws {
+        try db.execute(sql: "INSERT INTO events (complaint_id, at, kind, actor, note) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [complaintID, Millis.from(at), kind, actor, note])
+    }
+
+    public static func of(_ db: Database, complaintID: Int64) throws -> [EventRecord] {
+        try Row.fetchAll(db, sql: "SELECT at, kind, actor, note FROM events WHERE complaint_id = ? ORDER BY at, id",
+                         arguments: [complaintID])
+            .map { EventRecord(at: Millis.date($0["at"]), kind: $0["kind"], actor: $0["actor"], note: $0["note"]) }
+    }
+}

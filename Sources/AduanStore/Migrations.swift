@@ -1,0 +1,110 @@
+import GRDB
+
+/// Versioned schema. A migration, once shipped, is never edited: add a new one.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1 complaints, events, inbound, outbox") { db in
+            try db.execute(sql: """
+                CREATE TABLE complaints (
+                    id INTEGER PRIMARY KEY,
+                    ticket TEXT NOT NULL UNIQUE,
+                    prefix TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    route TEXT,
+                    region TEXT NOT NULL,
+                    sender TEXT NOT NULL,
+                    text TEXT NOT NULL,
+                    dedupe_key TEXT NOT NULL,
+                    match_kind TEXT NOT NULL,
+                    received_at INTEGER NOT NULL,
+                    priority TEXT NOT NULL,
+                    category TEXT,
+                    agency_suggested TEXT,
+                    agency TEXT,
+                    status TEXT NOT NULL,
+                    first_response_due INTEGER NOT NULL,
+                    resolution_due INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL,
+                    UNIQUE (prefix, seq)
+                );
+                CREATE INDEX complaints_sender ON complaints (sender, received_at);
+                CREATE INDEX complaints_status ON complaints (status, received_at);
+                CREATE INDEX complaints_received ON complaints (received_at);
+
+                CREATE TABLE ticket_sequences (
+                    prefix TEXT PRIMARY KEY,
+                    last INTEGER NOT NULL
+                );
+
+                -- The audit trail: written once, never changed or deleted.
+                CREATE TABLE events (
+                    id INTEGER PRIMARY KEY,
+                    complaint_id INTEGER NOT NULL REFERENCES complaints (id),
+                    at INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    note TEXT
+                );
+                CREATE INDEX events_complaint ON events (complaint_id, at);
+                CREATE TRIGGER events_never_change BEFORE UPDATE ON events
+                    BEGIN SELECT RAISE(ABORT, 'events are never changed'); END;
+                CREATE TRIGGER events_never_deleted BEFORE DELETE ON events
+                    BEGIN SELECT RAISE(ABORT, 'events are never deleted'); END;
+
+                -- Every message that reached aduan, with its original bytes.
+                -- identity is what makes ingestion idempotent (§8).
+                CREATE TABLE inbound_messages (
+                    id INTEGER PRIMARY KEY,
+                    identity TEXT NOT NULL UNIQUE,
+                    source TEXT NOT NULL,
+                    source_ref TEXT NOT NULL,
+                    received_at INTEGER NOT NULL,
+                    sender TEXT NOT NULL,
+                    sender_kind TEXT NOT NULL,
+                    text TEXT NOT NULL,
+                    raw BLOB NOT NULL,
+                    intent TEXT NOT NULL,
+                    match_kind TEXT,
+                    route TEXT,
+                    complaint_id INTEGER REFERENCES complaints (id),
+                    flags TEXT NOT NULL DEFAULT ''
+                );
+                CREATE INDEX inbound_sender ON inbound_messages (sender, received_at);
+                CREATE INDEX inbound_complaint ON inbound_messages (complaint_id) WHERE complaint_id IS NOT NULL;
+
+                -- Transactional outbox: a row commits with the event that caused
+                -- it; the spooler turns it into a gateway file afterwards.
+                CREATE TABLE outbox (
+                    id INTEGER PRIMARY KEY,
+                    recipient TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    text TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    complaint_id INTEGER REFERENCES complaints (id),
+                    ticket TEXT,
+                    inbound_id INTEGER REFERENCES inbound_messages (id),
+                    created_at INTEGER NOT NULL,
+                    not_before INTEGER,
+                    spooled_at INTEGER,
+                    spool TEXT,
+                    file TEXT
+                );
+                CREATE INDEX outbox_unspooled ON outbox (state, id) WHERE state != 'spooled';
+                CREATE INDEX outbox_recipient ON outbox (recipient, created_at);
+                CREATE INDEX outbox_complaint ON outbox (complaint_id) WHERE complaint_id IS NOT NULL;
+
+                -- Files that could not be parsed, for the count and the audit.
+                CREATE TABLE rejections (
+                    id INTEGER PRIMARY KEY,
+                    source TEXT NOT NULL,
+                    file TEXT NOT NULL,
+                    moved_to TEXT,
+                    reason TEXT NOT NULL,
+                    at INTEGER NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }
+}

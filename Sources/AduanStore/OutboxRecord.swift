@@ -1,0 +1,141 @@
+import Foundation
+import GRDB
+
+/// Why an SMS is sent; the JSON contract's `kind`.
+public enum OutboundKind: String, Sendable, Codable {
+    case ack
+    case duplicate
+    case help
+    case status
+    case reminder
+    case survey
+    case escalation
+}
+
+/// Where an outbox row is on its way to the gateway.
+public enum OutboxState: String, Sendable, Codable {
+    /// Committed, waiting for the spooler.
+    case pending
+    /// Waiting for quiet hours to end.
+    case held
+    /// Written into the gateway's spool.
+    case spooled
+}
+
+public struct OutboxRecord: Sendable, Equatable {
+    public var id: Int64
+    public var recipient: String
+    public var kind: String
+    public var text: String
+    public var state: OutboxState
+    public var complaintID: Int64?
+    public var ticket: String?
+    public var createdAt: Date
+    public var notBefore: Date?
+    public var spooledAt: Date?
+    public var spool: String?
+    public var file: String?
+
+    init(row: Row) {
+        id = row["id"]
+        recipient = row["recipient"]
+        kind = row["kind"]
+        text = row["text"]
+        state = OutboxState(rawValue: row["state"] ?? "") ?? .pending
+        complaintID = row["complaint_id"]
+        ticket = row["ticket"]
+        createdAt = Millis.date(row["created_at"])
+        notBefore = (row["not_before"] as Int64?).map(Millis.date)
+        spooledAt = (row["spooled_at"] as Int64?).map(Millis.date)
+        spool = row["spool"]
+        file = row["file"]
+    }
+
+    static let columns = "id, recipient, kind, text, state, complaint_id, ticket, created_at, not_before, spooled_at, spool, file"
+}
+
+public struct NewOutbound: Sendable {
+    public var recipient: String
+    public var kind: OutboundKind
+    public var text: String
+    public var complaintID: Int64?
+    public var ticket: String?
+    public var inboundID: Int64?
+    public var createdAt: Date
+    public var notBefore: Date?
+
+    public init(recipient: String, kind: OutboundKind, text: String, complaintID: Int64? = nil, ticket: String? = nil,
+                inboundID: Int64? = nil, createdAt: Date, notBefore: Date? = nil) {
+        self.recipient = recipient
+        self.kind = kind
+        self.text = text
+        self.complaintID = complaintID
+        self.ticket = ticket
+        self.inboundID = inboundID
+        self.createdAt = createdAt
+        self.notBefore = notBefore
+    }
+}
+
+public enum Outbox {
+    /// Queues an SMS in the caller's transaction: it exists exactly when the
+    /// event that caused it does (§5).
+    @discardableResult
+    public static func enqueue(_ db: Database, _ new: NewOutbound) throws -> Int64 {
+        try db.execute(
+            sql: """
+                INSERT INTO outbox (recipient, kind, text, state, complaint_id, ticket, inbound_id, created_at, not_before)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [new.recipient, new.kind.rawValue, new.text,
+                        (new.notBefore == nil ? OutboxState.pending : .held).rawValue,
+                        new.complaintID, new.ticket, new.inboundID, Millis.from(new.createdAt),
+                        new.notBefore.map(Millis.from)])
+        return db.lastInsertedRowID
+    }
+
+    /// Automatic replies the number has been sent since the instant (the daily budget, §3.9).
+    public static func replies(_ db: Database, to recipient: String, since: Date) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE recipient = ? AND created_at >= ? AND inbound_id IS NOT NULL",
+                         arguments: [recipient, Millis.from(since)]) ?? 0
+    }
+
+    /// Rows ready to spool at the instant, oldest first: pending ones, and held
+    /// ones whose hold has ended.
+    public static func due(_ db: Database, at now: Date, limit: Int) throws -> [OutboxRecord] {
+        try Row.fetchAll(db, sql: """
+            SELECT \(OutboxRecord.columns) FROM outbox
+            WHERE state != 'spooled' AND (state = 'pending' OR not_before <= ?)
+            ORDER BY id LIMIT ?
+            """, arguments: [Millis.from(now), limit]).map(OutboxRecord.init(row:))
+    }
+
+    /// When the next held row comes due, so the spooler can sleep until then
+    /// instead of polling.
+    public static func nextHoldEnd(_ db: Database) throws -> Date? {
+        try Int64.fetchOne(db, sql: "SELECT MIN(not_before) FROM outbox WHERE state = 'held'").map(Millis.date)
+    }
+
+    public static func markSpooled(_ db: Database, id: Int64, spool: String, file: String, at: Date) throws {
+        try db.execute(sql: "UPDATE outbox SET state = 'spooled', spool = ?, file = ?, spooled_at = ? WHERE id = ?",
+                       arguments: [spool, file, Millis.from(at), id])
+    }
+
+    public static func list(_ db: Database, afterID: Int64 = 0, limit: Int? = nil) throws -> [OutboxRecord] {
+        var sql = "SELECT \(OutboxRecord.columns) FROM outbox WHERE id > ? ORDER BY id"
+        if let limit { sql += " LIMIT \(max(0, limit))" }
+        return try Row.fetchAll(db, sql: sql, arguments: [afterID]).map(OutboxRecord.init(row:))
+    }
+
+    /// Rows whose state changed after the given spool time or id, for `outbox --follow`.
+    public static func changed(_ db: Database, afterID: Int64, orSpooledAfter: Int64) throws -> [OutboxRecord] {
+        try Row.fetchAll(db, sql: """
+            SELECT \(OutboxRecord.columns) FROM outbox WHERE id > ? OR spooled_at > ? ORDER BY id
+            """, arguments: [afterID, orSpooledAfter]).map(OutboxRecord.init(row:))
+    }
+
+    public static func of(_ db: Database, complaintID: Int64) throws -> [OutboxRecord] {
+        try Row.fetchAll(db, sql: "SELECT \(OutboxRecord.columns) FROM outbox WHERE complaint_id = ? ORDER BY id",
+                         arguments: [complaintID]).map(OutboxRecord.init(row:))
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import GRDB
+
+/// The database: complaints, their events, every inbound message with its raw
+/// bytes, and the outbox. SQLite in WAL mode through a GRDB `DatabasePool`, so
+/// the operators' CLI reads and writes while `aduan serve` ingests.
+public final class Store: Sendable {
+    public let pool: DatabasePool
+    public let path: String
+
+    /// A store error an operator can act on.
+    public struct OpenError: Error, CustomStringConvertible {
+        public var path: String
+        public var message: String
+        public var description: String { "database \(path): \(message)" }
+    }
+
+    public init(path: String, readOnly: Bool = false) throws {
+        self.path = path
+        let directory = (path as NSString).deletingLastPathComponent
+        if !readOnly {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                        attributes: [.posixPermissions: 0o750])
+            } catch {
+                throw OpenError(path: path, message: "cannot create directory \(directory): \(error.localizedDescription)")
+            }
+        }
+        var configuration = Configuration()
+        configuration.readonly = readOnly
+        // The daemon and the desk's CLI share one writer lock; wait for it
+        // rather than fail with "database is locked".
+        configuration.busyMode = .timeout(30)
+        configuration.label = "aduan"
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw OpenError(path: path, message: "\(error)")
+        }
+        if !readOnly {
+            // DatabasePool sets synchronous=NORMAL on its writer after
+            // prepareDatabase runs; a complaint acknowledged must survive a
+            // power cut, so FULL is set again here, on the long-lived writer.
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
+            try Migrations.migrator.migrate(pool)
+            // The reporters' numbers are in here: no world access (§8).
+            for suffix in ["", "-wal", "-shm"] {
+                chmod(path + suffix, 0o640)
+            }
+        }
+    }
+
+    /// The writer connection's `PRAGMA synchronous` (2 = FULL).
+    public func writerSynchronous() throws -> Int {
+        try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
+    public func journalMode() throws -> String {
+        try pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+}
+
+/// Milliseconds since the epoch: compact, index-friendly, and exact enough for SMS.
+public enum Millis {
+    public static func from(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+    public static func date(_ ms: Int64) -> Date { Date(timeIntervalSince1970: TimeInterval(ms) / 1000) }
+}

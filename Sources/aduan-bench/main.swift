@@ -1,0 +1,186 @@
+import AduanGateways
+import Foundation
+
+// aduan-bench: whole-process benchmark of `aduan serve` on an smstools spool.
+//
+//   swift build -c release && .build/release/aduan-bench [--messages N] [--rate R]
+//
+// 1. Burst: N inbound files written as fast as possible (in place, as smsd
+//    does); throughput = N / (last ack renamed − first file closed).
+// 2. Paced: N files at R per second; latency per message = ack renamed into
+//    the outgoing spool − inbound file closed, reported as p50/p99.
+// Then the daemon's peak RSS (VmHWM) and its CPU over an idle period.
+// Each phase uses a fresh state directory and the shipped configuration.
+
+struct Options {
+    var messages = 2000
+    var rate = 200.0
+    var idleSeconds = 5.0
+    var binary: String?
+    var config: String?
+
+    init(_ args: [String]) {
+        var it = args.dropFirst().makeIterator()
+        while let a = it.next() {
+            switch a {
+            case "--messages": messages = it.next().flatMap(Int.init) ?? messages
+            case "--rate": rate = it.next().flatMap(Double.init) ?? rate
+            case "--idle": idleSeconds = it.next().flatMap(Double.init) ?? idleSeconds
+            case "--binary": binary = it.next()
+            case "--config": config = it.next()
+            default:
+                print("usage: aduan-bench [--messages N] [--rate PER_SECOND] [--idle SECONDS] [--binary PATH] [--config TOML]")
+                exit(2)
+            }
+        }
+    }
+}
+
+func monotonic() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+func percentile(_ sorted: [Double], _ p: Double) -> Double {
+    guard !sorted.isEmpty else { return .nan }
+    return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
+}
+
+/// A fresh copy of the shipped config with its state in a temp directory.
+final class Run: @unchecked Sendable {
+    let root: String
+    let binary: String
+    var process: Process?
+
+    init(binary: String, configTemplate: String) throws {
+        root = NSTemporaryDirectory() + "aduan-bench-" + String(getpid()) + "-" + UUID().uuidString.prefix(8)
+        self.binary = binary
+        try FileManager.default.createDirectory(atPath: root + "/config", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: root + "/var/spool/incoming", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: root + "/var/spool/outgoing", withIntermediateDirectories: true)
+        var text = try String(contentsOfFile: configTemplate, encoding: .utf8)
+        // Every message has its own sender, so no budget applies; the archive
+        // is kept as shipped.
+        text = text.replacingOccurrences(of: "log_level = \"debug\"", with: "log_level = \"info\"")
+        try text.write(toFile: root + "/config/aduan.toml", atomically: true, encoding: .utf8)
+    }
+
+    var incoming: String { root + "/var/spool/incoming" }
+    var outgoing: String { root + "/var/spool/outgoing" }
+
+    func start() throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = ["serve", "--config", root + "/config/aduan.toml"]
+        _ = FileManager.default.createFile(atPath: root + "/serve.log", contents: nil)
+        p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: root + "/serve.log"))
+        try p.run()
+        process = p
+        let deadline = monotonic() + 30
+        while monotonic() < deadline {
+            if ((try? String(contentsOfFile: root + "/serve.log", encoding: .utf8)) ?? "").contains("event=ready") { return }
+            usleep(5000)
+        }
+        throw NSError(domain: "aduan-bench", code: 1, userInfo: [NSLocalizedDescriptionKey: "serve did not become ready"])
+    }
+
+    func stop() {
+        guard let p = process else { return }
+        kill(p.processIdentifier, SIGTERM)
+        p.waitUntilExit()
+        try? FileManager.default.removeItem(atPath: root)
+    }
+
+    func status(_ key: String) -> String? {
+        guard let p = process, let text = try? String(contentsOfFile: "/proc/\(p.processIdentifier)/status", encoding: .utf8) else { return nil }
+        return text.split(separator: "\n").first { $0.hasPrefix(key + ":") }.map { String($0.dropFirst(key.count + 1)).trimmingCharacters(in: .whitespaces) }
+    }
+
+    /// utime + stime in clock ticks.
+    func cpuTicks() -> Int? {
+        guard let p = process, let text = try? String(contentsOfFile: "/proc/\(p.processIdentifier)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return nil }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let u = Int(fields[11]), let s = Int(fields[12]) else { return nil }
+        return u + s
+    }
+
+    static func sender(_ i: Int) -> String { "6281" + String(format: "%08d", i) }
+
+    /// Writes N messages at the given rate (0 = as fast as possible) while a
+    /// watcher records when each ack appears. Returns (closed, acked) times by index.
+    func drive(messages: Int, rate: Double) async throws -> (closed: [Double], acked: [Int: Double]) {
+        let watcher = try DirectoryWatcher(directories: [outgoing])
+        let collector = Task { () -> [Int: Double] in
+            var acked: [Int: Double] = [:]
+            for await event in watcher.events {
+                guard case .ready(_, let name) = event else { continue }
+                let t = monotonic()
+                guard let data = FileManager.default.contents(atPath: outgoing + "/" + name),
+                      let text = String(data: data, encoding: .utf8),
+                      let to = text.split(separator: "\n").first(where: { $0.hasPrefix("To: 6281") }),
+                      let index = Int(to.dropFirst(8)) else { continue }
+                if acked[index] == nil { acked[index] = t }
+                if acked.count == messages { break }
+            }
+            return acked
+        }
+        var closed = [Double](repeating: 0, count: messages)
+        let start = monotonic()
+        for i in 0..<messages {
+            if rate > 0 {
+                let due = start + Double(i) / rate
+                let wait = due - monotonic()
+                if wait > 0 { usleep(useconds_t(wait * 1e6)) }
+            }
+            let bytes = SmstoolsIncomingWriter.file(from: Run.sender(i), text: "BANJAR jalan rusak di desa nomor \(i)",
+                                                    sent: "26-11-22 14:00:00", received: "26-11-22 14:00:01")
+            _ = try SmstoolsIncomingWriter.writeInPlace(bytes, directory: incoming)
+            closed[i] = monotonic()
+        }
+        let timeout = Task {
+            try? await Task.sleep(for: .seconds(120))
+            watcher.close()
+        }
+        let acked = await collector.value
+        timeout.cancel()
+        watcher.close()
+        return (closed, acked)
+    }
+}
+
+let options = Options(CommandLine.arguments)
+let here = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+let binary = options.binary ?? here.appendingPathComponent("aduan").path
+let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let configTemplate = options.config ?? repo.appendingPathComponent("config/aduan.toml").path
+
+print("aduan-bench: \(options.messages) messages, binary \(binary)")
+print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory / 1_073_741_824) GiB")
+
+// Burst
+let burst = try Run(binary: binary, configTemplate: configTemplate)
+try burst.start()
+let b = try await burst.drive(messages: options.messages, rate: 0)
+let firstClosed = b.closed.min() ?? 0
+let lastAck = b.acked.values.max() ?? 0
+let burstRSS = burst.status("VmHWM") ?? "?"
+print(String(format: "burst:  %d/%d acknowledged, %.0f messages/s end to end (inbound file closed → ack renamed)",
+             b.acked.count, options.messages, Double(b.acked.count) / max(1e-9, lastAck - firstClosed)))
+print("        peak RSS \(burstRSS)")
+burst.stop()
+
+// Paced
+let paced = try Run(binary: binary, configTemplate: configTemplate)
+try paced.start()
+let p = try await paced.drive(messages: options.messages, rate: options.rate)
+let latencies = p.acked.map { ($0.value - p.closed[$0.key]) * 1000 }.sorted()
+print(String(format: "paced:  %d/%d acknowledged at %.0f/s offered: latency p50 %.2f ms, p99 %.2f ms, max %.2f ms",
+             p.acked.count, options.messages, options.rate, percentile(latencies, 0.50), percentile(latencies, 0.99), latencies.last ?? .nan))
+print("        peak RSS \(paced.status("VmHWM") ?? "?")")
+let before = paced.cpuTicks() ?? 0
+usleep(useconds_t(options.idleSeconds * 1e6))
+let after = paced.cpuTicks() ?? 0
+print(String(format: "idle:   %d CPU ticks (1/%d s) over %.0f s with nothing arriving", after - before, Int(sysconf(Int32(_SC_CLK_TCK))), options.idleSeconds))
+paced.stop()

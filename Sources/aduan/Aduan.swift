@@ -1,0 +1,57 @@
+import AduanConfig
+import ArgumentParser
+import Foundation
+
+@main
+struct Aduan: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "aduan",
+        abstract: "SMS complaint desk: gateway spool in, tickets and replies out.",
+        subcommands: [
+            CheckConfig.self, Serve.self, Ingest.self, Inject.self, ComplaintsCommand.self, OutboxCommand.self,
+        ]
+    )
+
+    static func main() async {
+        // Complaints and reporters' numbers: nothing aduan creates is world-readable (§8).
+        umask(0o027)
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
+
+/// `--config`, else `$ADUAN_CONFIG`, else `config/aduan.toml` (§7).
+struct ConfigOption: ParsableArguments {
+    @Option(name: .long, help: "The configuration file (default: $ADUAN_CONFIG, else config/aduan.toml).")
+    var config: String?
+
+    var path: String {
+        config ?? ProcessInfo.processInfo.environment["ADUAN_CONFIG"] ?? "config/aduan.toml"
+    }
+
+    func load() throws -> Config {
+        do {
+            return try ConfigLoader.load(path: path)
+        } catch {
+            throw CLIError("\(error)")
+        }
+    }
+}
+
+/// A one-line reason on stderr and a non-zero exit, without a usage dump.
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension CLIError: LocalizedError {
+    var errorDescription: String? { description }
+}

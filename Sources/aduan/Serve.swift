@@ -1,0 +1,50 @@
+import AduanConfig
+import AduanDaemon
+import AduanStore
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the daemon in the foreground (systemd Type=notify; SIGHUP reloads, SIGTERM drains).")
+
+    @OptionGroup var options: ConfigOption
+
+    func run() async throws {
+        let config = try options.load()
+        let logger = Logging.make(config: config)
+        let store: Store
+        do {
+            store = try Store(path: config.service.database)
+        } catch {
+            logger.critical("start_failed", metadata: ["error": "\(error)"])
+            throw CLIError("\(error)")
+        }
+        let daemon: Daemon
+        do {
+            daemon = try Daemon(configPath: config.file, config: config, store: store, clock: Clocks.fromEnvironment(), logger: logger)
+        } catch {
+            logger.critical("start_failed", metadata: ["error": "\(error)"])
+            throw CLIError("\(error)")
+        }
+        let group = ServiceGroup(configuration: .init(
+            services: [daemon],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: Logger(label: "aduan.lifecycle", factory: { _ in SwiftLogNoOpLogHandler() })))
+        do {
+            try await group.run()
+        } catch {
+            logger.critical("stopped_with_error", metadata: ["error": "\(error)"])
+            throw CLIError("\(error)")
+        }
+    }
+}
+
+enum Logging {
+    static func make(config: Config?) -> Logger {
+        let level: Logger.Level = config?.service.logLevel == "debug" ? .debug : .info
+        return Logger(label: "aduan", factory: { label in LogfmtHandler(label: label, level: level) })
+    }
+}

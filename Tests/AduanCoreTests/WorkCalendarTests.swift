@@ -1,0 +1,43 @@
+import AduanCore
+import Foundation
+import Testing
+
+func instant(_ iso: String) -> Date {
+    ISO8601DateFormatter().date(from: iso) ?? Date(timeIntervalSince1970: 0)
+}
+
+struct DeadlineCase: Sendable, CustomTestStringConvertible {
+    var zone: String
+    var received: String
+    var span: TimeSpan
+    var due: String
+    var testDescription: String { "\(zone) \(received) + \(span)" }
+}
+
+@Test("deadlines across weekends, holidays and WIB/WITA/WIT", arguments: [
+    // Friday afternoon + 3 working days: Mon, Tue, Wed → end of Wednesday
+    DeadlineCase(zone: "Asia/Jakarta", received: "2026-11-20T15:00:00+07:00", span: .workingDays(3), due: "2026-11-25T23:59:59+07:00"),
+    // Saturday + 1 working day: Monday
+    DeadlineCase(zone: "Asia/Jakarta", received: "2026-11-21T10:00:00+07:00", span: .workingDays(1), due: "2026-11-23T23:59:59+07:00"),
+    // Thursday 24 Dec + 1 working day: Friday 25 Dec is a holiday, so Monday 28
+    DeadlineCase(zone: "Asia/Jakarta", received: "2026-12-24T09:00:00+07:00", span: .workingDays(1), due: "2026-12-28T23:59:59+07:00"),
+    // 23:30 WITA on Monday is still Monday in Makassar
+    DeadlineCase(zone: "Asia/Makassar", received: "2026-11-23T23:30:00+08:00", span: .workingDays(1), due: "2026-11-24T23:59:59+08:00"),
+    // 06:00 WIT Saturday is Friday 21:00 UTC: the local day decides
+    DeadlineCase(zone: "Asia/Jayapura", received: "2026-11-21T06:00:00+09:00", span: .workingDays(1), due: "2026-11-23T23:59:59+09:00"),
+    DeadlineCase(zone: "Asia/Jakarta", received: "2026-11-20T15:00:00+07:00", span: .hours(24), due: "2026-11-21T15:00:00+07:00"),
+    DeadlineCase(zone: "Asia/Jakarta", received: "2026-11-20T15:00:00+07:00", span: .minutes(90), due: "2026-11-20T16:30:00+07:00"),
+    DeadlineCase(zone: "Asia/Jakarta", received: "2026-11-20T15:00:00+07:00", span: .days(14), due: "2026-12-04T23:59:59+07:00"),
+])
+func deadlines(_ c: DeadlineCase) throws {
+    let zone = try #require(TimeZone(identifier: c.zone))
+    let calendar = WorkCalendar(timeZone: zone, holidays: ["2026-12-25"])
+    #expect(calendar.due(from: instant(c.received), after: c.span) == instant(c.due))
+}
+
+@Test func displayUsesIndonesianZoneNames() throws {
+    let at = instant("2026-11-22T07:00:00Z")
+    #expect(WorkCalendar(timeZone: try #require(TimeZone(identifier: "Asia/Jakarta"))).display(at) == "22-11-2026 14:00 WIB")
+    #expect(WorkCalendar(timeZone: try #require(TimeZone(identifier: "Asia/Makassar"))).display(at) == "22-11-2026 15:00 WITA")
+    #expect(WorkCalendar(timeZone: try #require(TimeZone(identifier: "Asia/Jayapura"))).iso8601(at) == "2026-11-22T16:00:00+09:00")
+}
