@@ -13,14 +13,19 @@ public struct InboundProcessor: Sendable {
     public let source: InboundSource
     public let reception: Reception
     public let logger: Logger
+    /// Whether files are archived, deleted or set aside after processing.
+    /// `aduan ingest` of a file outside the spool (a replay from the archive)
+    /// leaves it where it is.
+    public let movesFiles: Bool
     /// Larger than any real message (255 parts of UCS-2 is about 35 KB); a
     /// bigger file is not an SMS.
     public static let maxBytes = 256 * 1024
 
-    public init(source: InboundSource, reception: Reception, logger: Logger) {
+    public init(source: InboundSource, reception: Reception, logger: Logger, movesFiles: Bool = true) {
         self.source = source
         self.reception = reception
         self.logger = logger
+        self.movesFiles = movesFiles
     }
 
     public enum Result: Sendable, Equatable {
@@ -90,6 +95,7 @@ public struct InboundProcessor: Sendable {
     /// Archive or delete a recorded file. Failing here loses nothing: the
     /// message is in the database and the file will be recognised next time.
     func finish(_ path: String, name: String) {
+        guard movesFiles else { return }
         do {
             if let archive = source.archive {
                 _ = try DurableFile.moveAside(path, into: archive)
@@ -105,7 +111,7 @@ public struct InboundProcessor: Sendable {
         let name = (path as NSString).lastPathComponent
         var movedTo: String?
         do {
-            movedTo = try DurableFile.moveAside(path, into: source.rejected)
+            if movesFiles { movedTo = try DurableFile.moveAside(path, into: source.rejected) }
         } catch {
             logger.error("reject_move_failed", metadata: ["source": "\(source.name)", "file": "\(name)", "error": "\(error)"])
         }

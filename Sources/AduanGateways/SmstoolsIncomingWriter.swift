@@ -35,17 +35,11 @@ public enum SmstoolsIncomingWriter {
         var template = Array((directory + "/" + modem + ".XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw SpoolError(operation: "create", path: directory, errno: errno) }
-        let path = String(cString: template)
+        let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         defer { close(fd) }
         fchmod(fd, 0o640)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw SpoolError(operation: "write", path: path, errno: errno)
-            }
-            offset += n
+        if let failure = bytes.withUnsafeBytes({ DurableFile.writeAll(fd, $0) }) {
+            throw SpoolError(operation: "write", path: path, errno: failure)
         }
         return path
     }

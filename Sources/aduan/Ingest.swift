@@ -7,7 +7,10 @@ import Foundation
 struct Ingest: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Ingest inbound files once (replay, tests), then spool the replies.",
-        discussion: "Files are read as the named inbound source's format and archived or rejected as the daemon would.")
+        discussion: """
+            Files are read in the named inbound source's format. Files inside that source's spool are archived \
+            or rejected as the daemon would; files elsewhere (a replay from the archive) are left where they are.
+            """)
 
     @OptionGroup var options: ConfigOption
 
@@ -26,10 +29,11 @@ struct Ingest: ParsableCommand {
         let store = try Store(path: config.service.database)
         let clock = Clocks.fromEnvironment()
         let reception = Reception(store: store, rules: DeskRules(config), clock: clock)
-        let processor = InboundProcessor(source: inbound, reception: reception, logger: logger)
         var failed = 0
         for file in files {
-            let path = file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
+            let path = URL(fileURLWithPath: file).standardizedFileURL.path
+            let inSpool = (path as NSString).deletingLastPathComponent == inbound.path
+            let processor = InboundProcessor(source: inbound, reception: reception, logger: logger, movesFiles: inSpool)
             switch processor.process(path: path) {
             case .recorded(.recorded(let intent, let ticket, _, _)):
                 print("\(file)\t\(intent)\t\(ticket ?? "-")")

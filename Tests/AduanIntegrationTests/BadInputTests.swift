@@ -83,11 +83,15 @@ struct BadInputTests {
         }
         chmod(box.config, 0o644)
         try box.startServeAs(user: "nobody")
-        try box.dropInbound("GSM1.secret", smstoolsFile(body: Array("BANJAR jalan".utf8)))
-        chmod(box.incoming + "/GSM1.secret", 0o000)
+        // Unreadable from its creation: the daemon reads a file as soon as it is closed.
+        let fd = open(box.incoming + "/GSM1.secret", O_CREAT | O_WRONLY, 0)
+        #expect(fd >= 0 && fchmod(fd, 0) == 0)
+        let secret = smstoolsFile(body: Array("BANJAR jalan".utf8))
+        _ = secret.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
         try box.dropInbound("GSM1.good01", smstoolsFile(from: "6281211112222", body: Array("BANJAR lampu jalan mati".utf8)))
-        try box.waitFor("next message acknowledged") { box.acks().count == 1 }
-        kill(box.serve?.processIdentifier ?? 0, SIGHUP)
+        try box.waitFor("next message acknowledged") { box.acks().contains { $0.to == "6281211112222" } }
+        #expect(box.acks().count == 1)
         try box.waitFor("unreadable file set aside") { box.files(box.rejected).contains("GSM1.secret") }
         #expect(box.logLines().contains { $0.contains("event=rejected") && $0.contains("unreadable") })
         try box.stopServe()

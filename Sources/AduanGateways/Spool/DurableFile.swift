@@ -231,7 +231,7 @@ public enum DurableFile {
     // MARK: - Plumbing
 
     /// Returns the errno that stopped the write, or nil when every byte went out.
-    private static func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> Int32? {
+    static func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> Int32? {
         var offset = 0
         while offset < buffer.count {
             let written = Glibc.write(fd, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
