@@ -14,6 +14,9 @@ public struct InboundSMS: Sendable, Equatable {
     public var part: ConcatenationPart?
     /// True when decoding had to replace or drop bytes (invalid UTF-8, odd UTF-16, NUL).
     public var damaged: Bool
+    /// The gateway's own message id, when it has one (a shortcode log's `id`):
+    /// the surest way to recognise a re-delivery.
+    public var externalID: String?
 
     public init(
         sender: String,
@@ -21,8 +24,10 @@ public struct InboundSMS: Sendable, Equatable {
         text: String,
         sentAt: String? = nil,
         part: ConcatenationPart? = nil,
-        damaged: Bool = false
+        damaged: Bool = false,
+        externalID: String? = nil
     ) {
+        self.externalID = externalID
         self.sender = sender
         self.recipient = recipient
         self.text = text
