@@ -63,12 +63,17 @@ public struct ServiceSettings: Sendable {
     public var holidays: [String]
     /// `"info"` or `"debug"`.
     public var logLevel: String
+    /// How long the parts of a concatenated SMS are held for the missing ones
+    /// before the parts present are joined with a marker (default 10 minutes).
+    public var multipartTimeout: TimeSpan
 
     public init(
         shortcode: String, countryCode: String, timezone: String, database: String,
         onUnknownKeyword: UnknownKeywordPolicy, dedupeWindow: TimeSpan, quietHours: QuietHours,
-        noReply: [String], deskNumbers: [String], holidays: [String], logLevel: String = "info"
+        noReply: [String], deskNumbers: [String], holidays: [String], logLevel: String = "info",
+        multipartTimeout: TimeSpan = .minutes(10)
     ) {
+        self.multipartTimeout = multipartTimeout
         self.shortcode = shortcode
         self.countryCode = countryCode
         self.timezone = timezone
@@ -134,8 +139,12 @@ public struct InboundSource: Sendable {
     public var archive: String?
     /// Absolute path of the directory unparseable files are moved to.
     public var rejected: String
+    /// gammu-smsd's `InboxFormat` (gammu sources only).
+    public var format: GammuInboxFormat
 
-    public init(name: String, kind: GatewayKind, path: String, archive: String?, rejected: String) {
+    public init(name: String, kind: GatewayKind, path: String, archive: String?, rejected: String,
+                format: GammuInboxFormat = .detail) {
+        self.format = format
         self.name = name
         self.kind = kind
         self.path = path
@@ -150,12 +159,30 @@ public struct OutboundSpool: Sendable {
     public var kind: GatewayKind
     /// Absolute path of the gateway's outgoing directory.
     public var path: String
+    /// How gammu outbox files are encoded (gammu spools only).
+    public var encoding: GammuOutboxEncoding
 
-    public init(name: String, kind: GatewayKind, path: String) {
+    public init(name: String, kind: GatewayKind, path: String, encoding: GammuOutboxEncoding = .utf8) {
+        self.encoding = encoding
         self.name = name
         self.kind = kind
         self.path = path
     }
+}
+
+/// gammu-smsd's `InboxFormat`: `detail` keeps every part with its UDH and is
+/// locale-proof; `unicode` and `standard` write one file per part.
+public enum GammuInboxFormat: String, Sendable, CaseIterable {
+    case detail
+    case unicode
+    case standard
+}
+
+/// UTF-8 needs gammu-smsd under a UTF-8 locale; UTF-16 with a BOM is read the
+/// same under any locale.
+public enum GammuOutboxEncoding: String, Sendable, CaseIterable {
+    case utf8 = "utf-8"
+    case utf16 = "utf-16"
 }
 
 public struct ReminderSettings: Sendable {

@@ -7,11 +7,11 @@ import TOMLKit
 extension ConfigBuilder {
     static let serviceKeys = [
         "shortcode", "country_code", "timezone", "database", "on_unknown_keyword", "dedupe_window",
-        "quiet_hours", "no_reply", "desk_numbers", "holidays", "log_level",
+        "quiet_hours", "no_reply", "desk_numbers", "holidays", "log_level", "multipart_timeout",
     ]
     static let limitsKeys = ["complaints_per_hour", "replies_per_day"]
-    static let inboundKeys = ["name", "kind", "path", "archive", "rejected"]
-    static let outboundKeys = ["name", "kind", "path"]
+    static let inboundKeys = ["name", "kind", "path", "archive", "rejected", "format"]
+    static let outboundKeys = ["name", "kind", "path", "encoding"]
     static let triageKeys = ["prefix", "region", "program", "first_response", "resolution"]
     static let urgentKeys = ["words", "first_response", "resolution"]
     static let agencyKeys = ["id", "name", "numbers", "words"]
@@ -101,10 +101,16 @@ extension ConfigBuilder {
             }
         }
 
+        let multipart = r.duration("multipart_timeout", &log, example: "10m", allowZero: false) ?? .minutes(10)
+        if case .workingDays = multipart {
+            log.add(#"service.multipart_timeout: parts wait in minutes or hours, not working days; write it like "10m""#,
+                    at: "service.multipart_timeout")
+        }
+
         return ServiceSettings(
             shortcode: shortcode, countryCode: countryCode, timezone: timezone, database: database,
             onUnknownKeyword: policy, dedupeWindow: dedupe, quietHours: quiet, noReply: noReply,
-            deskNumbers: desk, holidays: holidays, logLevel: logLevel)
+            deskNumbers: desk, holidays: holidays, logLevel: logLevel, multipartTimeout: multipart)
     }
 
     /// Holidays as `"YYYY-MM-DD"` strings; a bare TOML date (`2026-12-25`) is
@@ -252,9 +258,11 @@ extension ConfigBuilder {
                     rejected = ConfigPaths.directory(of: path) + "/rejected"
                 }
             }
+            let format = choice("format", in: r, of: GammuInboxFormat.self, only: kind == .gammu, kind: kind) ?? .detail
             guard let name, let kind, let path, let rejected else { continue }
             drafts.append(InboundDraft(
-                source: InboundSource(name: name, kind: kind, path: path, archive: archive, rejected: rejected),
+                source: InboundSource(name: name, kind: kind, path: path, archive: archive, rejected: rejected,
+                                      format: format),
                 path: r.path))
         }
         return drafts
@@ -280,10 +288,30 @@ extension ConfigBuilder {
                     names[name] = r.path + lineSuffix(r.path)
                 }
             }
+            let encoding = choice("encoding", in: r, of: GammuOutboxEncoding.self, only: kind == .gammu, kind: kind) ?? .utf8
             guard let name, let kind, let path else { continue }
-            drafts.append(OutboundDraft(spool: OutboundSpool(name: name, kind: kind, path: path), path: r.path))
+            drafts.append(OutboundDraft(spool: OutboundSpool(name: name, kind: kind, path: path, encoding: encoding),
+                                        path: r.path))
         }
         return drafts
+    }
+
+    /// A key that takes one of an enum's values and applies to one gateway kind only.
+    mutating func choice<Choice: RawRepresentable & CaseIterable>(
+        _ key: String, in r: TableReader, of _: Choice.Type, only applies: Bool, kind: GatewayKind?
+    ) -> Choice? where Choice.RawValue == String {
+        guard let s = r.string(key, &log) else { return nil }
+        guard applies else {
+            log.add("\(r.keyPath(key)) applies to gammu only, not to \(kind?.rawValue ?? "this kind"); remove it",
+                    at: r.keyPath(key))
+            return nil
+        }
+        guard let value = Choice(rawValue: s) else {
+            let names = Choice.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+            log.add("\(r.keyPath(key)): \"\(s)\" must be one of \(names)", at: r.keyPath(key))
+            return nil
+        }
+        return value
     }
 
     mutating func gatewayKind(_ r: TableReader, allowed: [GatewayKind]) -> GatewayKind? {

@@ -20,6 +20,7 @@ public final class Daemon: Service, @unchecked Sendable {
         case reload
         case settle(path: String, source: String, snapshot: FileSnapshot?)
         case spool
+        case partsDue
         case watchdog
         case rewatch
     }
@@ -39,6 +40,7 @@ public final class Daemon: Service, @unchecked Sendable {
     var spoolBackoff: Duration = .zero
     var spoolRetryScheduled = false
     var nextHoldTimer: Task<Void, Never>?
+    var partsTimer: Task<Void, Never>?
     var continuation: AsyncStream<Event>.Continuation?
 
     public init(configPath: String, config: Config, store: Store, clock: any Clock, logger: Logger,
@@ -56,9 +58,6 @@ public final class Daemon: Service, @unchecked Sendable {
     static func makeSpooler(config: Config, store: Store, clock: any Clock) throws -> Spooler {
         guard let spool = config.outbound.first else {
             throw DaemonError("no [[outbound]] spool configured")
-        }
-        guard spool.kind == .smstools else {
-            throw DaemonError("outbound kind \(spool.kind.rawValue) is not supported by this version; use smstools")
         }
         return Spooler(store: store, spool: spool, clock: clock)
     }
@@ -82,6 +81,7 @@ public final class Daemon: Service, @unchecked Sendable {
             signals.cancel()
             watchdog?.cancel()
             nextHoldTimer?.cancel()
+            partsTimer?.cancel()
             watcher?.close()
         }
         // A fresh install (the shipped config) has no spool yet; a real
@@ -91,6 +91,7 @@ public final class Daemon: Service, @unchecked Sendable {
         }
         scanAll()
         flushSpool()
+        schedulePartsExpiry()
         notifier.ready(status: "watching \(rules.config.inbound.count) inbound spool(s)")
         logger.info("ready", metadata: ["config": "\(configPath)", "inbound": "\(rules.config.inbound.map(\.path).joined(separator: ","))",
                                         "outbound": "\(rules.config.outbound.map(\.path).joined(separator: ","))"])
@@ -135,6 +136,8 @@ public final class Daemon: Service, @unchecked Sendable {
         case .spool:
             spoolRetryScheduled = false
             flushSpool()
+        case .partsDue:
+            joinExpiredParts()
         case .watchdog:
             notifier.watchdog()
         }
@@ -142,12 +145,13 @@ public final class Daemon: Service, @unchecked Sendable {
 
     func handleResult(_ result: InboundProcessor.Result, processor: InboundProcessor, path: String) {
         switch result {
-        case .recorded(.recorded(_, _, _, let replied)):
-            if replied { flushSpool() }
+        case .recorded(let outcomes):
+            if outcomes.contains(where: { if case .recorded(_, _, _, true) = $0 { true } else { false } }) { flushSpool() }
+            if outcomes.contains(where: { if case .held = $0 { true } else { false } }) { schedulePartsExpiry() }
         case .failed:
             // The file stays where it is; look again once the database recovers.
             schedule(.settle(path: path, source: processor.source.name, snapshot: nil), after: .seconds(2))
-        case .recorded(.alreadyRecorded), .rejected, .skipped:
+        case .rejected, .skipped:
             break
         }
     }
@@ -159,9 +163,7 @@ public final class Daemon: Service, @unchecked Sendable {
         var processors: [String: InboundProcessor] = [:]
         let reception = Reception(store: store, rules: rules, clock: clock)
         for source in rules.config.inbound {
-            guard source.kind == .smstools else {
-                throw DaemonError("inbound \(source.name): kind \(source.kind.rawValue) is not supported by this version; use smstools")
-            }
+            guard source.kind != .jsonl else { continue }
             try FileManager.default.createDirectory(atPath: source.path, withIntermediateDirectories: true)
             processors[source.path] = InboundProcessor(source: source, reception: reception, logger: logger)
         }
@@ -260,6 +262,33 @@ public final class Daemon: Service, @unchecked Sendable {
             if !Task.isCancelled { continuation?.yield(.spool) }
         }
     }
+
+    /// Parts of a concatenated SMS wait for the others until the group's
+    /// timeout; one timer for the earliest group, set again after each change.
+    func schedulePartsExpiry() {
+        partsTimer?.cancel()
+        guard let due = try? reception.nextPartExpiry() else { return }
+        let wait = max(0, due.timeIntervalSince(clock.now()))
+        let continuation = self.continuation
+        partsTimer = Task {
+            try? await Task.sleep(for: .milliseconds(Int(wait * 1000) + 10))
+            if !Task.isCancelled { continuation?.yield(.partsDue) }
+        }
+    }
+
+    func joinExpiredParts() {
+        do {
+            for outcome in try reception.joinExpiredParts() {
+                InboundProcessor.log(outcome, logger: logger, metadata: ["reason": "multipart_timeout"])
+            }
+            flushSpool()
+        } catch {
+            logger.error("multipart_join_failed", metadata: ["error": "\(error)"])
+        }
+        schedulePartsExpiry()
+    }
+
+    var reception: Reception { Reception(store: store, rules: rules, clock: clock) }
 
     func schedule(_ event: Event, after delay: Duration) {
         let continuation = self.continuation

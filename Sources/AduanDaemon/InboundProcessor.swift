@@ -29,7 +29,8 @@ public struct InboundProcessor: Sendable {
     }
 
     public enum Result: Sendable, Equatable {
-        case recorded(ReceptionOutcome)
+        /// What became of each message in the file (a gammu `detail` file may hold several parts).
+        case recorded([ReceptionOutcome])
         case rejected(String)
         /// Gone before it could be read (another process took it), or not ours to read.
         case skipped
@@ -54,42 +55,60 @@ public struct InboundProcessor: Sendable {
             switch parse(bytes, name: name) {
             case .failure(let rejection):
                 return reject(path, reason: rejection.reason)
-            case .success(let sms):
-                return receive(sms, raw: bytes, path: path, name: name)
+            case .success(let messages):
+                return receive(messages, raw: bytes, path: path, name: name)
             }
         }
     }
 
-    func parse(_ bytes: [UInt8], name: String) -> Swift.Result<InboundSMS, InboundRejection> {
+    func parse(_ bytes: [UInt8], name: String) -> Swift.Result<[InboundSMS], InboundRejection> {
         switch source.kind {
-        case .smstools: SmstoolsInbound.parse(bytes)
-        case .gammu, .jsonl: .failure(InboundRejection("\(source.kind.rawValue) inbound files are not supported by this version"))
+        case .smstools:
+            SmstoolsInbound.parse(bytes).map { [$0] }
+        case .gammu:
+            GammuInbound.parse(bytes, name: name, format: GammuInbound.Format(rawValue: source.format.rawValue) ?? .detail)
+        case .jsonl:
+            .failure(InboundRejection("a jsonl source is a log to tail, not a spool of files"))
         }
     }
 
-    func receive(_ sms: InboundSMS, raw: [UInt8], path: String, name: String) -> Result {
-        let outcome: ReceptionOutcome
+    /// All messages of one file in one transaction: the file is recorded
+    /// whole or not at all.
+    func receive(_ messages: [InboundSMS], raw: [UInt8], path: String, name: String) -> Result {
+        let outcomes: [ReceptionOutcome]
+        let now = reception.clock.now()
         do {
-            outcome = try reception.receive(sms, raw: raw, source: source.name, ref: name)
+            outcomes = try reception.store.pool.write { db in
+                try messages.map { try reception.receive(db, $0, raw: raw, source: source.name, ref: name, now: now) }
+            }
         } catch {
             logger.error("ingest_failed", metadata: ["source": "\(source.name)", "file": "\(name)", "error": "\(error)"])
             return .failed("\(error)")
         }
-        let sender = Sender(raw: sms.sender, countryCode: reception.rules.config.service.countryCode)
+        for (sms, outcome) in zip(messages, outcomes) {
+            let sender = Sender(raw: sms.sender, countryCode: reception.rules.config.service.countryCode)
+            Self.log(outcome, logger: logger, metadata: ["source": "\(source.name)", "file": "\(name)", "sender": "\(sender.masked)"])
+        }
+        finish(path, name: name)
+        return .recorded(outcomes)
+    }
+
+    /// One log line per message, whatever became of it.
+    public static func log(_ outcome: ReceptionOutcome, logger: Logger, metadata base: Logger.Metadata) {
+        var metadata = base
         switch outcome {
         case .alreadyRecorded:
-            logger.info("already_recorded", metadata: ["source": "\(source.name)", "file": "\(name)", "sender": "\(sender.masked)"])
+            logger.info("already_recorded", metadata: metadata)
+        case .held(let sequence, let total):
+            metadata["part"] = "\(sequence)/\(total)"
+            logger.info("part_held", metadata: metadata)
         case .recorded(let intent, let ticket, let flags, let replied):
-            var metadata: Logger.Metadata = [
-                "source": "\(source.name)", "file": "\(name)", "sender": "\(sender.masked)",
-                "intent": "\(intent)", "replied": "\(replied)",
-            ]
+            metadata["intent"] = "\(intent)"
+            metadata["replied"] = "\(replied)"
             if let ticket { metadata["ticket"] = "\(ticket)" }
             if !flags.isEmpty { metadata["flags"] = "\(flags.joined(separator: ","))" }
             logger.info("ingested", metadata: metadata)
         }
-        finish(path, name: name)
-        return .recorded(outcome)
     }
 
     /// Archive or delete a recorded file. Failing here loses nothing: the

@@ -11,6 +11,8 @@ public enum ReceptionOutcome: Sendable, Equatable {
     case recorded(intent: String, ticket: String?, flags: [String], replied: Bool)
     /// Already recorded earlier (the same file again, or a re-delivery).
     case alreadyRecorded
+    /// One part of a concatenated SMS, held until the others arrive.
+    case held(sequence: Int, total: Int)
 }
 
 /// Records inbound messages: one transaction per message holds the inbound
@@ -28,11 +30,15 @@ public struct Reception: Sendable {
     }
 
     /// The identity of a message, independent of the file it arrived in: the
-    /// same SMS delivered twice hashes the same. Without an SMSC timestamp the
-    /// raw bytes stand in, so two genuinely separate messages are not merged.
+    /// same SMS delivered twice hashes the same. The gateway's own id wins
+    /// when there is one; without an SMSC timestamp the raw bytes stand in, so
+    /// two genuinely separate messages are not merged.
     public static func identity(sender: String, sms: InboundSMS, raw: [UInt8]) -> String {
         var key = Array("aduan-inbound-v1\n\(sender)\n".utf8)
-        if let sent = sms.sentAt {
+        if let id = sms.externalID {
+            key += Array("id:\(id)\n".utf8)
+            if let part = sms.part { key += Array("part:\(part.reference)/\(part.total)/\(part.sequence)\n".utf8) }
+        } else if let sent = sms.sentAt {
             key += Array("sent:\(sent)\n".utf8)
             if let part = sms.part { key += Array("part:\(part.reference)/\(part.total)/\(part.sequence)\n".utf8) }
             key += Array(sms.text.utf8)
@@ -43,22 +49,97 @@ public struct Reception: Sendable {
     }
 
     public func receive(_ sms: InboundSMS, raw: [UInt8], source: String, ref: String) throws -> ReceptionOutcome {
-        let sender = Sender(raw: sms.sender, countryCode: rules.config.service.countryCode)
-        let identity = Self.identity(sender: sender.stored, sms: sms, raw: raw)
-        let intent = rules.router.route(sms.text)
         let now = clock.now()
         return try store.pool.write { db in
-            if try InboundMessages.exists(db, identity: identity) { return .alreadyRecorded }
-            return try record(db, sms: sms, raw: raw, sender: sender, identity: identity, intent: intent,
-                              source: source, ref: ref, now: now)
+            try receive(db, sms, raw: raw, source: source, ref: ref, now: now)
         }
     }
 
+    /// Receives inside the caller's transaction, so a log reader can commit
+    /// a batch of lines together with its checkpoint.
+    public func receive(_ db: Database, _ sms: InboundSMS, raw: [UInt8], source: String, ref: String,
+                        now: Date) throws -> ReceptionOutcome {
+        let sender = Sender(raw: sms.sender, countryCode: rules.config.service.countryCode)
+        let identity = Self.identity(sender: sender.stored, sms: sms, raw: raw)
+        if try InboundMessages.exists(db, identity: identity) || HeldParts.exists(db, identity: identity) {
+            return .alreadyRecorded
+        }
+        if let part = sms.part, part.total > 1 {
+            return try hold(db, sms, part: part, raw: raw, sender: sender, identity: identity, source: source, ref: ref, now: now)
+        }
+        return try record(db, sms: sms, raw: raw, sender: sender, identity: identity, intent: rules.router.route(sms.text),
+                          source: source, ref: ref, now: now).outcome
+    }
+
+    // MARK: Multipart
+
+    /// What stands in the joined text for a part that never came.
+    public static let missingPartMarker = "[...]"
+
+    /// Holds one part; when it completes its set, the joined message is
+    /// received as one. Routing only ever sees joined text.
+    func hold(_ db: Database, _ sms: InboundSMS, part: ConcatenationPart, raw: [UInt8], sender: Sender, identity: String,
+              source: String, ref: String, now: Date) throws -> ReceptionOutcome {
+        let group = try HeldParts.group(db, sender: sender.stored, reference: part.reference, total: part.total)
+        // The same part again under another timestamp (a gateway re-delivery).
+        if group.contains(where: { $0.sequence == part.sequence }) { return .alreadyRecorded }
+        let started = group.map(\.receivedAt).min() ?? now
+        let timeout = TimeInterval(rules.config.service.multipartTimeout.fixedSeconds ?? 600)
+        try HeldParts.hold(db, NewHeldPart(
+            identity: identity, source: source, sourceRef: ref, sender: sender.stored, reference: part.reference,
+            total: part.total, sequence: part.sequence, text: sms.text, raw: raw, damaged: sms.damaged,
+            sentAt: sms.sentAt, receivedAt: now), expiresAt: started.addingTimeInterval(timeout))
+        let parts = try HeldParts.group(db, sender: sender.stored, reference: part.reference, total: part.total)
+        guard Set(parts.map(\.sequence)) == Set(1...part.total) else {
+            return .held(sequence: part.sequence, total: part.total)
+        }
+        return try join(db, parts, now: now)
+    }
+
+    /// Joins a set of parts, complete or not, in sequence order.
+    func join(_ db: Database, _ parts: [HeldPart], now: Date) throws -> ReceptionOutcome {
+        guard let first = parts.first else { return .alreadyRecorded }
+        var text = ""
+        var raw: [UInt8] = []
+        var missing = 0
+        for sequence in 1...max(1, first.total) {
+            if let part = parts.first(where: { $0.sequence == sequence }) {
+                text += part.text
+                raw += part.raw
+            } else {
+                text += Self.missingPartMarker
+                missing += 1
+            }
+        }
+        let sender = Sender(raw: first.sender, countryCode: rules.config.service.countryCode)
+        let sms = InboundSMS(sender: first.sender, text: text, sentAt: first.sentAt, damaged: parts.contains(where: \.damaged))
+        let identity = SHA256.hex(Array("aduan-joined-v1\n\(parts.map { String($0.id) }.joined(separator: ","))".utf8))
+        let (outcome, inboundID) = try record(
+            db, sms: sms, raw: raw, sender: sender, identity: identity, intent: rules.router.route(text),
+            source: first.source, ref: parts.map(\.sourceRef).joined(separator: ","), now: now,
+            extraFlags: missing > 0 ? ["multipart", "missing_parts"] : ["multipart"])
+        try HeldParts.markJoined(db, ids: parts.map(\.id), into: inboundID)
+        return outcome
+    }
+
+    /// Joins every group whose timeout has passed, with a marker for each
+    /// missing part: a complaint with a gap beats no complaint.
+    public func joinExpiredParts() throws -> [ReceptionOutcome] {
+        let now = clock.now()
+        return try store.pool.write { db in
+            try HeldParts.expired(db, at: now).map { try join(db, $0, now: now) }
+        }
+    }
+
+    public func nextPartExpiry() throws -> Date? {
+        try store.pool.read { db in try HeldParts.nextExpiry(db) }
+    }
+
     func record(_ db: Database, sms: InboundSMS, raw: [UInt8], sender: Sender, identity: String, intent: Intent,
-                source: String, ref: String, now: Date) throws -> ReceptionOutcome {
+                source: String, ref: String, now: Date, extraFlags: [String] = []) throws -> (outcome: ReceptionOutcome, inboundID: Int64) {
         let replies = Replies(rules)
         let limits = rules.config.limits
-        var flags: [String] = sms.damaged ? ["damaged"] : []
+        var flags: [String] = extraFlags + (sms.damaged ? ["damaged"] : [])
         var complaint: ComplaintRecord?
         var reply: (kind: OutboundKind, text: String)?
         var matchKind: MatchKind?
@@ -129,6 +210,7 @@ public struct Reception: Sendable {
                                                inboundID: inboundID, createdAt: now))
             replied = true
         }
-        return .recorded(intent: intent.name, ticket: filedNow == nil ? nil : complaint?.ticket, flags: flags, replied: replied)
+        return (.recorded(intent: intent.name, ticket: filedNow == nil ? nil : complaint?.ticket, flags: flags, replied: replied),
+                inboundID)
     }
 }

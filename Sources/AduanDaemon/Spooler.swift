@@ -40,9 +40,9 @@ public final class Spooler: @unchecked Sendable {
             if rows.isEmpty { break }
             var names: [(Int64, String)] = []
             for row in rows {
-                let name = SpoolFormat.fileName(for: row, kind: spool.kind)
+                let name = SpoolFormat.fileName(for: row, spool: spool)
                 if !FileManager.default.fileExists(atPath: spool.path + "/" + name) {
-                    try DurableFile.write(SpoolFormat.render(row, kind: spool.kind), named: name, in: spool.path,
+                    try DurableFile.write(SpoolFormat.render(row, spool: spool), named: name, in: spool.path,
                                           mode: 0o660, syncDirectory: false)
                 }
                 names.append((row.id, name))
@@ -92,9 +92,16 @@ struct SpoolLock {
 
 /// Outbound file names and contents per gateway.
 enum SpoolFormat {
-    /// `aduan-20261122T070005-0000000042`: sorts in creation order, unique per
-    /// row, and never matches a name the gateway ignores (no dot, no `LOCK`).
-    static func fileName(for row: OutboxRecord, kind: GatewayKind) -> String {
+    /// smstools: `aduan-20261122T070005-0000000042`: sorts in creation order,
+    /// unique per row, and never matches a name smsd ignores (no dot, no `LOCK`).
+    static func fileName(for row: OutboxRecord, spool: OutboundSpool) -> String {
+        switch spool.kind {
+        case .gammu: GammuOutbound.fileName(id: row.id, kind: row.kind, number: row.recipient, createdAt: row.createdAt)
+        case .smstools, .jsonl: smstoolsName(for: row)
+        }
+    }
+
+    static func smstoolsName(for row: OutboxRecord) -> String {
         var t = time_t(Int(row.createdAt.timeIntervalSince1970))
         var parts = tm()
         gmtime_r(&t, &parts)
@@ -103,7 +110,10 @@ enum SpoolFormat {
         return String(format: "aduan-%@-%010lld", stamp, row.id)
     }
 
-    static func render(_ row: OutboxRecord, kind: GatewayKind) -> [UInt8] {
-        SmstoolsOutbound.render(to: row.recipient, text: row.text)
+    static func render(_ row: OutboxRecord, spool: OutboundSpool) -> [UInt8] {
+        switch spool.kind {
+        case .gammu: GammuOutbound.render(row.text, encoding: GammuOutbound.Encoding(rawValue: spool.encoding.rawValue) ?? .utf8)
+        case .smstools, .jsonl: SmstoolsOutbound.render(to: row.recipient, text: row.text)
+        }
     }
 }

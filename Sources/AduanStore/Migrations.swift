@@ -105,6 +105,43 @@ enum Migrations {
                 );
                 """)
         }
+        migrator.registerMigration("v2 held multipart parts, log checkpoints") { db in
+            try db.execute(sql: """
+                -- Parts of concatenated SMS that arrived separately, held until
+                -- the set is complete or the timeout passes. Kept after joining
+                -- (joined_into), so a part delivered again is recognised.
+                CREATE TABLE held_parts (
+                    id INTEGER PRIMARY KEY,
+                    identity TEXT NOT NULL UNIQUE,
+                    source TEXT NOT NULL,
+                    source_ref TEXT NOT NULL,
+                    sender TEXT NOT NULL,
+                    reference INTEGER NOT NULL,
+                    total INTEGER NOT NULL,
+                    sequence INTEGER NOT NULL,
+                    text TEXT NOT NULL,
+                    raw BLOB NOT NULL,
+                    damaged INTEGER NOT NULL,
+                    sent_at TEXT,
+                    received_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    joined_into INTEGER REFERENCES inbound_messages (id)
+                );
+                CREATE INDEX held_parts_open ON held_parts (sender, reference, total) WHERE joined_into IS NULL;
+                CREATE INDEX held_parts_expiry ON held_parts (expires_at) WHERE joined_into IS NULL;
+
+                -- Where each tailed log was read up to; written in the same
+                -- transaction as the messages it covers.
+                CREATE TABLE log_checkpoints (
+                    source TEXT PRIMARY KEY,
+                    device INTEGER NOT NULL,
+                    inode INTEGER NOT NULL,
+                    offset INTEGER NOT NULL,
+                    line INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

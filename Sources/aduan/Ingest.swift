@@ -35,10 +35,14 @@ struct Ingest: ParsableCommand {
             let inSpool = (path as NSString).deletingLastPathComponent == inbound.path
             let processor = InboundProcessor(source: inbound, reception: reception, logger: logger, movesFiles: inSpool)
             switch processor.process(path: path) {
-            case .recorded(.recorded(let intent, let ticket, _, _)):
-                print("\(file)\t\(intent)\t\(ticket ?? "-")")
-            case .recorded(.alreadyRecorded):
-                print("\(file)\talready recorded")
+            case .recorded(let outcomes):
+                for outcome in outcomes {
+                    switch outcome {
+                    case .recorded(let intent, let ticket, _, _): print("\(file)\t\(intent)\t\(ticket ?? "-")")
+                    case .alreadyRecorded: print("\(file)\talready recorded")
+                    case .held(let sequence, let total): print("\(file)\tpart \(sequence) of \(total) held")
+                    }
+                }
             case .rejected(let reason):
                 print("\(file)\trejected: \(reason)")
             case .skipped:

@@ -181,3 +181,36 @@ struct ServeTests {
         #expect(bad.stderr.contains("reserved"))
     }
 }
+
+/// Concatenated SMS whose parts smstools writes separately (`internal_combine = no`).
+@Suite(.serialized)
+struct MultipartServeTests {
+    func partFile(_ text: String, udh: String, sent: String) -> [UInt8] {
+        Array("""
+            From: 6281234567890
+            Sent: \(sent)
+            Alphabet: UTF-8
+            UDH-DATA: \(udh)
+            Length: \(text.count)
+
+
+            """.utf8) + Array(text.utf8)
+    }
+
+    @Test func partsAcrossARestartBecomeOneComplaint() throws {
+        let box = try Sandbox()
+        try box.startServe()
+        // 16-bit reference form, second part first.
+        try box.dropInbound("GSM1.part2", partFile("sak di desa Sukamaju", udh: "06 08 04 12 34 02 02 ", sent: "26-11-22 14:00:01"))
+        try box.waitFor("part held") { box.logLines().contains { $0.contains("event=part_held") } }
+        #expect(box.acks().isEmpty)
+        try box.stopServe(SIGKILL)
+        try box.startServe()
+        try box.dropInbound("GSM1.part1", partFile("BANJAR jalan ru", udh: "06 08 04 12 34 02 01 ", sent: "26-11-22 14:00:00"))
+        try box.waitFor("one ack") { box.acks().count == 1 }
+        let c = try #require(try box.complaints().first)
+        #expect(c["text"] as? String == "jalan rusak di desa Sukamaju")
+        #expect(try box.complaints().count == 1)
+        try box.stopServe()
+    }
+}
