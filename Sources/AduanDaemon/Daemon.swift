@@ -21,6 +21,7 @@ public final class Daemon: Service, @unchecked Sendable {
         case settle(path: String, source: String, snapshot: FileSnapshot?)
         case spool
         case partsDue
+        case logChanged(String)
         case watchdog
         case rewatch
     }
@@ -41,6 +42,8 @@ public final class Daemon: Service, @unchecked Sendable {
     var spoolRetryScheduled = false
     var nextHoldTimer: Task<Void, Never>?
     var partsTimer: Task<Void, Never>?
+    var logSources: [String: LogSource] = [:]
+    var logWatchers: [LogWatcher] = []
     var continuation: AsyncStream<Event>.Continuation?
 
     public init(configPath: String, config: Config, store: Store, clock: any Clock, logger: Logger,
@@ -83,6 +86,7 @@ public final class Daemon: Service, @unchecked Sendable {
             nextHoldTimer?.cancel()
             partsTimer?.cancel()
             watcher?.close()
+            closeLogs()
         }
         // A fresh install (the shipped config) has no spool yet; a real
         // gateway's spool exists and is left as it is.
@@ -90,6 +94,7 @@ public final class Daemon: Service, @unchecked Sendable {
             try? FileManager.default.createDirectory(atPath: spool.path, withIntermediateDirectories: true)
         }
         scanAll()
+        drainLogs()
         flushSpool()
         schedulePartsExpiry()
         notifier.ready(status: "watching \(rules.config.inbound.count) inbound spool(s)")
@@ -125,6 +130,7 @@ public final class Daemon: Service, @unchecked Sendable {
             do {
                 try startWatching()
                 scanAll()
+                drainLogs()
             } catch {
                 logger.error("rewatch_failed", metadata: ["error": "\(error)"])
                 schedule(.rewatch, after: .seconds(5))
@@ -138,6 +144,8 @@ public final class Daemon: Service, @unchecked Sendable {
             flushSpool()
         case .partsDue:
             joinExpiredParts()
+        case .logChanged(let name):
+            if let log = logSources[name] { handleOutcomes(log.drain(reception)) }
         case .watchdog:
             notifier.watchdog()
         }
@@ -146,14 +154,47 @@ public final class Daemon: Service, @unchecked Sendable {
     func handleResult(_ result: InboundProcessor.Result, processor: InboundProcessor, path: String) {
         switch result {
         case .recorded(let outcomes):
-            if outcomes.contains(where: { if case .recorded(_, _, _, true) = $0 { true } else { false } }) { flushSpool() }
-            if outcomes.contains(where: { if case .held = $0 { true } else { false } }) { schedulePartsExpiry() }
+            handleOutcomes(outcomes)
         case .failed:
             // The file stays where it is; look again once the database recovers.
             schedule(.settle(path: path, source: processor.source.name, snapshot: nil), after: .seconds(2))
         case .rejected, .skipped:
             break
         }
+    }
+
+    func handleOutcomes(_ outcomes: [ReceptionOutcome]) {
+        if outcomes.contains(where: { if case .recorded(_, _, _, true) = $0 { true } else { false } }) { flushSpool() }
+        if outcomes.contains(where: { if case .held = $0 { true } else { false } }) { schedulePartsExpiry() }
+    }
+
+    /// Opens every jsonl source at its committed checkpoint and watches it.
+    func startLogs() throws {
+        closeLogs()
+        let continuation = self.continuation
+        for source in rules.config.inbound where source.kind == .jsonl {
+            let log = try LogSource(source: source, store: store, logger: logger)
+            let watcher = try LogWatcher(path: source.path)
+            logSources[source.name] = log
+            logWatchers.append(watcher)
+            let name = source.name
+            Task {
+                for await _ in watcher.changes { continuation?.yield(.logChanged(name)) }
+            }
+        }
+    }
+
+    func drainLogs() {
+        for log in logSources.values.sorted(by: { $0.source.name < $1.source.name }) {
+            handleOutcomes(log.drain(reception))
+        }
+    }
+
+    func closeLogs() {
+        for watcher in logWatchers { watcher.close() }
+        for log in logSources.values { log.close() }
+        logWatchers = []
+        logSources = [:]
     }
 
     /// Sets up inotify on every inbound directory. The scan that follows
@@ -170,6 +211,7 @@ public final class Daemon: Service, @unchecked Sendable {
         let watcher = try DirectoryWatcher(directories: Array(processors.keys))
         self.watcher = watcher
         self.processors = processors
+        try startLogs()
         let continuation = self.continuation
         Task {
             for await event in watcher.events { continuation?.yield(.watch(event)) }
@@ -224,6 +266,7 @@ public final class Daemon: Service, @unchecked Sendable {
             }
             self.spooler = spooler
             scanAll()
+            drainLogs()
             logger.info("reloaded", metadata: ["routes": "\(config.routes.count)"])
         } catch {
             logger.error("reload_failed", metadata: ["config": "\(configPath)", "error": "\(error)", "kept": "previous configuration"])

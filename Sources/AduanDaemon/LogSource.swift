@@ -1,0 +1,99 @@
+import AduanConfig
+import AduanCore
+import AduanGateways
+import AduanStore
+import Foundation
+import GRDB
+import Logging
+
+/// A shortcode log (`kind = "jsonl"`), tailed like `tail -F`.
+///
+/// Each batch of complete lines is recorded in one transaction together with
+/// the checkpoint after its last line, so a restart resumes exactly where the
+/// last commit ended: no line twice, none skipped. A line that is not a
+/// message is recorded as a rejection with its line number and skipped.
+final class LogSource: @unchecked Sendable {
+    let source: InboundSource
+    let logger: Logger
+    private var follower: LogFollower
+    private var committed: LogCheckpoint?
+    /// Lines per transaction: large enough to amortise the commit, small
+    /// enough to keep the writer lock short for the desk's CLI.
+    let batch = 256
+
+    init(source: InboundSource, store: Store, logger: Logger) throws {
+        self.source = source
+        self.logger = logger
+        let stored = try store.pool.read { db in try LogCheckpoints.load(db, source: source.name) }
+        committed = stored.map { LogCheckpoint(device: $0.device, inode: $0.inode, offset: $0.offset, line: $0.line) }
+        follower = LogFollower(path: source.path, resumingFrom: committed)
+    }
+
+    var fileName: String { (source.path as NSString).lastPathComponent }
+
+    /// Reads and records every complete line available now.
+    func drain(_ reception: Reception) -> [ReceptionOutcome] {
+        var outcomes: [ReceptionOutcome] = []
+        while true {
+            let lines: [LogLine]
+            do {
+                lines = try follower.nextLines(limit: batch)
+            } catch {
+                logger.error("log_read_failed", metadata: ["source": "\(source.name)", "path": "\(source.path)", "error": "\(error)"])
+                return outcomes
+            }
+            guard let last = lines.last else { return outcomes }
+            do {
+                outcomes += try record(lines, checkpoint: last.after, reception: reception)
+                committed = last.after
+            } catch {
+                // Nothing of the batch is recorded: read it again from the
+                // last committed checkpoint next time.
+                logger.error("log_record_failed", metadata: ["source": "\(source.name)", "error": "\(error)"])
+                follower.close()
+                follower = LogFollower(path: source.path, resumingFrom: committed)
+                return outcomes
+            }
+            if lines.count < batch { return outcomes }
+        }
+    }
+
+    private func record(_ lines: [LogLine], checkpoint: LogCheckpoint, reception: Reception) throws -> [ReceptionOutcome] {
+        let now = reception.clock.now()
+        var rejected: [(Int64, String)] = []
+        let outcomes = try reception.store.pool.write { db -> [(LogLine, InboundSMS, ReceptionOutcome)] in
+            var results: [(LogLine, InboundSMS, ReceptionOutcome)] = []
+            for line in lines {
+                let parsed = line.overlong
+                    ? .failure(InboundRejection("line longer than \(LogFollower.maxLineLength) bytes"))
+                    : JsonlLine.parse(line.bytes)
+                switch parsed {
+                case .success(let sms):
+                    let outcome = try reception.receive(db, sms, raw: line.bytes, source: source.name,
+                                                        ref: "\(fileName):\(line.number)", now: now)
+                    results.append((line, sms, outcome))
+                case .failure(let rejection):
+                    try Rejections.record(db, source: source.name, file: "\(fileName):\(line.number)", movedTo: nil,
+                                          reason: rejection.reason, at: now)
+                    rejected.append((line.number, rejection.reason))
+                }
+            }
+            try LogCheckpoints.save(db, source: source.name, StoredCheckpoint(
+                device: checkpoint.device, inode: checkpoint.inode, offset: checkpoint.offset, line: checkpoint.line), at: now)
+            return results
+        }
+        for (number, reason) in rejected {
+            logger.warning("bad_line", metadata: ["source": "\(source.name)", "line": "\(number)", "reason": "\(reason)"])
+        }
+        let country = reception.rules.config.service.countryCode
+        for (line, sms, outcome) in outcomes {
+            InboundProcessor.log(outcome, logger: logger, metadata: [
+                "source": "\(source.name)", "line": "\(line.number)",
+                "sender": "\(AduanCore.Sender(raw: sms.sender, countryCode: country).masked)",
+            ])
+        }
+        return outcomes.map(\.2)
+    }
+
+    func close() { follower.close() }
+}
