@@ -272,6 +272,20 @@ struct LogFollowerTests {
         #expect(lines.first?.after.offset == 2)
     }
 
+    /// Truncated and written past our old offset before we look: the size
+    /// alone cannot tell; the bytes before our offset can.
+    @Test func copytruncateFollowedByALongerLineIsNoticed() throws {
+        let log = try TempLog()
+        let writer = try LogWriter(log.path)
+        writer.write("{\"id\":\"m3\"}\n")
+        let follower = LogFollower(path: log.path, resumingFrom: nil)
+        #expect(try follower.nextLines(limit: 10).texts == [#"{"id":"m3"}"#])
+
+        #expect(truncate(log.path, 0) == 0)
+        writer.write("{\"id\":\"m4\",\"x\":1}\n")
+        #expect(try follower.nextLines(limit: 10).texts == [#"{"id":"m4","x":1}"#])
+    }
+
     @Test func copytruncateDiscardsAHalfReadLine() throws {
         let log = try TempLog()
         let writer = try LogWriter(log.path)

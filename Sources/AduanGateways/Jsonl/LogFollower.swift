@@ -85,6 +85,11 @@ public final class LogFollower: @unchecked Sendable {
     private var skippingOverlong = false
     private var chunk: [UInt8] = []
     private var closed = false
+    /// The last bytes before `consumed` (the end of the last line returned).
+    /// copytruncate followed quickly by a longer line leaves the file larger
+    /// than our offset; only these bytes no longer being there tells.
+    private var tail: [UInt8] = []
+    static let tailLength = 32
 
     public convenience init(path: String, resumingFrom checkpoint: LogCheckpoint?) {
         self.init(path: path, resumingFrom: checkpoint, maxLineLength: Self.maxLineLength)
@@ -115,6 +120,9 @@ public final class LogFollower: @unchecked Sendable {
         if file == nil { try openFirst() }
 
         var lines: [LogLine] = []
+        if let current = file, try wasRewritten(current) {
+            restart(with: current, at: 0, line: 0)
+        }
         // Set once `path` was seen to name a new file with content: the old one gets one
         // more look for lines appended before its writer switched.
         var successorSeen = false
@@ -213,9 +221,24 @@ public final class LogFollower: @unchecked Sendable {
         }
     }
 
+    /// Whether the bytes before our offset are no longer the ones we read:
+    /// the file was truncated and written again since the last call.
+    private func wasRewritten(_ current: OpenFile) throws(SpoolError) -> Bool {
+        guard !tail.isEmpty, consumed >= Int64(tail.count) else { return false }
+        var now = [UInt8](repeating: 0, count: tail.count)
+        let count = now.withUnsafeMutableBytes { raw in
+            retryingEINTR { pread(current.fd, raw.baseAddress, raw.count, off_t(consumed - Int64(tail.count))) }
+        }
+        guard count >= 0 else { throw SpoolError(operation: "read", path: path, errno: errno) }
+        return count != tail.count || now != tail
+    }
+
     private func emit(_ bytes: [UInt8], from current: OpenFile, endingAt offset: Int64, into lines: inout [LogLine]) {
         line += 1
         consumed = offset
+        // The line's own bytes plus its newline; an overlong line's bytes are
+        // gone, so it leaves no fingerprint.
+        tail = skippingOverlong ? [] : Array((bytes + [UInt8(ascii: "\n")]).suffix(Self.tailLength))
         lines.append(LogLine(
             bytes: bytes, number: line, after: current.checkpoint(offset: offset, line: line),
             overlong: skippingOverlong))
@@ -228,6 +251,7 @@ public final class LogFollower: @unchecked Sendable {
     private func restart(with file: OpenFile, at offset: Int64, line: Int64) {
         self.file = file
         consumed = offset
+        tail = []
         self.line = line
         partial = []
         scanned = 0
