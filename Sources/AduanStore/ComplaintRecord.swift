@@ -21,10 +21,21 @@ public struct ComplaintRecord: Sendable, Equatable {
     public var firstResponseDue: Date
     public var resolutionDue: Date
     public var updatedAt: Date
+    /// When the desk first acted on it (forward, progress, resolve or reject).
+    public var firstResponseAt: Date?
+    /// When it was last resolved or rejected.
+    public var closedAt: Date?
+    /// The answer (resolved) or the reason (rejected) the citizen was sent.
+    public var answer: String?
+    /// The citizen's `PUAS`/`TIDAK`: "puas" or "tidak".
+    public var rating: String?
+    /// Flagged for the desk (a `TIDAK`).
+    public var flagged: Bool
 
     static let columns = """
         id, ticket, route, region, sender, text, match_kind, received_at, priority, category,
-        agency_suggested, agency, status, first_response_due, resolution_due, updated_at
+        agency_suggested, agency, status, first_response_due, resolution_due, updated_at,
+        first_response_at, closed_at, answer, rating, flagged
         """
 
     init(row: Row) {
@@ -44,6 +55,17 @@ public struct ComplaintRecord: Sendable, Equatable {
         firstResponseDue = Millis.date(row["first_response_due"])
         resolutionDue = Millis.date(row["resolution_due"])
         updatedAt = Millis.date(row["updated_at"])
+        firstResponseAt = (row["first_response_at"] as Int64?).map(Millis.date)
+        closedAt = (row["closed_at"] as Int64?).map(Millis.date)
+        answer = row["answer"]
+        rating = row["rating"]
+        flagged = row["flagged"] ?? false
+    }
+
+    /// Past a deadline at the instant, and not yet closed.
+    public func isOverdue(at now: Date) -> Bool {
+        guard status != .resolved, status != .rejected else { return false }
+        return resolutionDue < now || (firstResponseAt == nil && firstResponseDue < now)
     }
 }
 
@@ -192,7 +214,7 @@ public enum Complaints {
         if let now = filter.overdueAt {
             let t = Millis.from(now)
             clauses.append("""
-                status NOT IN ('resolved', 'rejected') AND (resolution_due < ? OR (status = 'received' AND first_response_due < ?))
+                status NOT IN ('resolved', 'rejected') AND (resolution_due < ? OR (first_response_at IS NULL AND first_response_due < ?))
                 """)
             _ = arguments.append(contentsOf: [t, t])
         }
@@ -201,6 +223,84 @@ public enum Complaints {
         sql += " ORDER BY received_at, id"
         if let limit = filter.limit { sql += " LIMIT \(max(0, limit))" }
         return try Row.fetchAll(db, sql: sql, arguments: arguments).map(ComplaintRecord.init(row:))
+    }
+}
+
+extension Complaints {
+    /// Records a desk action: the status change (when there is one), the
+    /// event, and the bookkeeping the statistics need. The caller queues the
+    /// citizen's SMS in the same transaction.
+    public static func apply(_ db: Database, complaint: ComplaintRecord, action: DeskAction, to status: ComplaintStatus,
+                             actor: String, at now: Date) throws {
+        let t = Millis.from(now)
+        var sets = ["status = ?", "updated_at = ?"]
+        var arguments: StatementArguments = [status.rawValue, t]
+        switch action {
+        case .forward(let agency):
+            sets.append("agency = ?")
+            _ = arguments.append(contentsOf: [agency])
+        case .resolve(let text), .reject(let text):
+            sets += ["answer = ?", "closed_at = ?"]
+            _ = arguments.append(contentsOf: [text, t])
+        case .reopen:
+            sets += ["closed_at = NULL", "flagged = 0"]
+        case .progress, .note:
+            break
+        }
+        if action.isResponse, complaint.firstResponseAt == nil {
+            sets.append("first_response_at = ?")
+            _ = arguments.append(contentsOf: [t])
+        }
+        _ = arguments.append(contentsOf: [complaint.id])
+        try db.execute(sql: "UPDATE complaints SET \(sets.joined(separator: ", ")) WHERE id = ?", arguments: arguments)
+        let note: String? = switch action {
+        case .forward(let agency): agency
+        case .resolve(let text), .reject(let text), .note(let text): text
+        case .progress, .reopen: nil
+        }
+        try Events.append(db, complaintID: complaint.id, at: now, kind: action.eventKind, actor: actor, note: note)
+    }
+
+    /// The citizen's satisfaction answer; `TIDAK` flags the complaint for the desk.
+    public static func rate(_ db: Database, complaint: ComplaintRecord, satisfied: Bool, comment: String, at now: Date) throws {
+        try db.execute(sql: "UPDATE complaints SET rating = ?, flagged = ?, updated_at = ? WHERE id = ?",
+                       arguments: [satisfied ? "puas" : "tidak", !satisfied, Millis.from(now), complaint.id])
+        try Events.append(db, complaintID: complaint.id, at: now, kind: satisfied ? "rated_puas" : "rated_tidak",
+                          actor: "citizen", note: comment.isEmpty ? nil : comment)
+    }
+
+    /// The sender's latest resolved complaint: what a bare `PUAS` answers.
+    public static func latestResolved(_ db: Database, sender: String) throws -> ComplaintRecord? {
+        try Row.fetchOne(db, sql: """
+            SELECT \(ComplaintRecord.columns) FROM complaints WHERE sender = ? AND status = 'resolved'
+            ORDER BY closed_at DESC, id DESC LIMIT 1
+            """, arguments: [sender]).map(ComplaintRecord.init(row:))
+    }
+}
+
+extension DeskAction {
+    /// Whether it counts as the desk's first response to the citizen.
+    var isResponse: Bool {
+        switch self {
+        case .forward, .progress, .resolve, .reject: true
+        case .reopen, .note: false
+        }
+    }
+}
+
+/// Numbers that sent STOP (§3.5).
+public enum OptOuts {
+    public static func stop(_ db: Database, number: String, at now: Date) throws {
+        try db.execute(sql: "INSERT INTO opt_outs (number, at) VALUES (?, ?) ON CONFLICT (number) DO NOTHING",
+                       arguments: [number, Millis.from(now)])
+    }
+
+    public static func start(_ db: Database, number: String) throws {
+        try db.execute(sql: "DELETE FROM opt_outs WHERE number = ?", arguments: [number])
+    }
+
+    public static func isStopped(_ db: Database, number: String) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM opt_outs WHERE number = ?)", arguments: [number]) ?? false
     }
 }
 

@@ -142,6 +142,23 @@ enum Migrations {
                 );
                 """)
         }
+        migrator.registerMigration("v3 lifecycle, opt-outs") { db in
+            try db.execute(sql: """
+                ALTER TABLE complaints ADD COLUMN first_response_at INTEGER;
+                ALTER TABLE complaints ADD COLUMN closed_at INTEGER;
+                ALTER TABLE complaints ADD COLUMN answer TEXT;
+                ALTER TABLE complaints ADD COLUMN rating TEXT;
+                ALTER TABLE complaints ADD COLUMN flagged INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX complaints_agency ON complaints (agency, status) WHERE agency IS NOT NULL;
+                CREATE INDEX complaints_open_due ON complaints (resolution_due) WHERE status NOT IN ('resolved', 'rejected');
+
+                -- Numbers that sent STOP: no reminders, surveys or broadcasts.
+                CREATE TABLE opt_outs (
+                    number TEXT PRIMARY KEY,
+                    at INTEGER NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }
