@@ -15,6 +15,14 @@ extension ConfigBuilder {
                 log.add(message, at: r.keyPath(key))
                 continue
             }
+            if kind.mayBeEmpty {
+                guard let raw = r.string(key, &log) else { continue }
+                if raw.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                    // Empty switches this optional SMS off.
+                    configured[kind] = ""
+                    continue
+                }
+            }
             guard let text = r.text(key, &log) else { continue }
             checkPlaceholders(text, allowed: kind.placeholders, what: "template \(key)", at: r.keyPath(key))
             configured[kind] = text

@@ -1,6 +1,6 @@
 /// What the desk can do to a complaint (§4, §7).
 public enum DeskAction: Sendable, Equatable {
-    case forward(agency: String)
+    case forward(agency: String, note: String? = nil)
     case progress
     case resolve(answer: String)
     case reject(reason: String)

@@ -12,6 +12,11 @@ public enum TemplateKind: String, Sendable, Codable, CaseIterable {
     case resolved
     case rejected
     case reopened
+    case infoAck = "info_ack"
+    case stopAck = "stop"
+    case startAck = "start"
+    case ratingPuas = "rating_puas"
+    case ratingTidak = "rating_tidak"
 
     /// Placeholders this kind may use. A template naming any other is a config error,
     /// so a typo like `{tiket}` is caught before a citizen reads it.
@@ -28,7 +33,15 @@ public enum TemplateKind: String, Sendable, Codable, CaseIterable {
         case .forwarded, .inProgress, .reopened: return common.union(["ticket", "status", "agency"])
         case .resolved: return common.union(["ticket", "status", "agency", "answer"])
         case .rejected: return common.union(["ticket", "status", "reason"])
+        case .infoAck, .ratingPuas, .ratingTidak: return common.union(["ticket"])
+        case .stopAck, .startAck: return ["shortcode"]
         }
+    }
+
+    /// Kinds the config may switch off with an empty text (§4: the
+    /// in-progress SMS is optional per config).
+    public var mayBeEmpty: Bool {
+        self == .inProgress
     }
 
     /// Must be one GSM-7 segment at its longest (§5): the ack, and the short replies
@@ -63,6 +76,16 @@ public enum TemplateKind: String, Sendable, Codable, CaseIterable {
             "Aduan {ticket} tidak dapat diproses: {reason}."
         case .reopened:
             "Aduan {ticket} dibuka kembali dan diteruskan ke {agency}."
+        case .infoAck:
+            "Tambahan untuk aduan {ticket} sudah kami catat. Terima kasih."
+        case .stopAck:
+            "Anda tidak akan menerima pengingat dan survei lagi dari {shortcode}. Kirim MULAI untuk mengaktifkan kembali."
+        case .startAck:
+            "Pengingat dan survei dari {shortcode} aktif kembali. Kirim STOP untuk berhenti."
+        case .ratingPuas:
+            "Terima kasih atas penilaian Anda untuk aduan {ticket}."
+        case .ratingTidak:
+            "Terima kasih. Aduan {ticket} akan ditinjau kembali oleh petugas."
         }
     }
 }
@@ -135,5 +158,10 @@ public struct Templates: Sendable {
 
     public subscript(kind: TemplateKind) -> Template {
         byKind[kind] ?? Template(kind.defaultText)
+    }
+
+    /// An optional kind configured as "": that SMS is not sent.
+    public func isSwitchedOff(_ kind: TemplateKind) -> Bool {
+        kind.mayBeEmpty && self[kind].source.isEmpty
     }
 }

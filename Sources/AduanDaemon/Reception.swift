@@ -140,10 +140,25 @@ public struct Reception: Sendable {
         let replies = Replies(rules)
         let limits = rules.config.limits
         var flags: [String] = extraFlags + (sms.damaged ? ["damaged"] : [])
-        var complaint: ComplaintRecord?
+        /// A complaint filed by this message.
+        var filed: ComplaintRecord?
+        /// The complaint this message is about (filed now, or an earlier one
+        /// it duplicates, adds to or rates): its history shows the message.
+        var related: ComplaintRecord?
         var reply: (kind: OutboundKind, text: String)?
         var matchKind: MatchKind?
         var routeKeyword: String?
+        var autoForward: String?
+        let replyNumber = rules.replyNumber(for: sender)
+
+        /// The sender's own complaint by ticket; nil for anyone else, so a
+        /// stranger learns nothing, not even that the ticket exists.
+        func own(_ ticket: Ticket?) throws -> ComplaintRecord? {
+            try ticket.flatMap { try Complaints.find(db, ticket: $0) }.flatMap { $0.sender == sender.stored ? $0 : nil }
+        }
+        func notFound() throws -> (OutboundKind, String) {
+            (.status, replies.statusList(try Complaints.latest(db, sender: sender.stored, limit: 3)))
+        }
 
         switch intent {
         case .complaint(let route, let match, let body):
@@ -154,7 +169,7 @@ public struct Reception: Sendable {
             if let existing = try Complaints.duplicate(db, sender: sender.stored, route: routeKeyword,
                                                        dedupeKey: dedupeKey, since: now.addingTimeInterval(-window)) {
                 flags.append("duplicate")
-                complaint = existing
+                related = existing
                 reply = (.duplicate, replies.duplicate(of: existing, route: route))
             } else if try Complaints.count(db, sender: sender.stored, since: now.addingTimeInterval(-3600)) >= limits.complaintsPerHour {
                 // Stored and flagged for the desk, but no ticket and no reply:
@@ -163,13 +178,16 @@ public struct Reception: Sendable {
             } else {
                 let priority: Priority = rules.urgent.matches(body) ? .urgent : .normal
                 let due = rules.deadlines(for: route, priority: priority, from: now)
-                let filed = try Complaints.insert(db, NewComplaint(
+                let suggestion = rules.agencies.suggest(body)
+                let complaint = try Complaints.insert(db, NewComplaint(
                     prefix: route.prefix, route: routeKeyword, region: route.region, sender: sender.stored,
                     text: body, dedupeKey: dedupeKey, matchKind: match, receivedAt: now, priority: priority,
-                    agencySuggested: rules.agencies.suggest(body)?.agency,
+                    agencySuggested: suggestion?.agency,
                     firstResponseDue: due.firstResponse, resolutionDue: due.resolution))
-                complaint = filed
-                reply = (.ack, replies.ack(filed, route: route))
+                filed = complaint
+                related = complaint
+                reply = (.ack, replies.ack(complaint, route: route))
+                if route.autoForward, let suggestion, suggestion.clear { autoForward = suggestion.agency }
             }
         case .routeHelp(let route, let match):
             matchKind = match
@@ -178,39 +196,58 @@ public struct Reception: Sendable {
         case .help, .unknownKeyword:
             reply = (.help, replies.help())
         case .status(let ticket):
-            let own = try ticket.flatMap { try Complaints.find(db, ticket: $0) }.flatMap { $0.sender == sender.stored ? $0 : nil }
-            if let own {
-                reply = (.status, replies.status(own))
+            if let complaint = try own(ticket) {
+                reply = (.status, replies.status(complaint))
             } else {
-                reply = (.status, replies.statusList(try Complaints.latest(db, sender: sender.stored, limit: 3)))
+                reply = try notFound()
             }
-        case .info, .optOut, .optIn, .rating:
-            // Reserved now so no route can take these words; recorded for the
-            // desk, answered once the lifecycle commands exist.
-            flags.append("unanswered_command")
+        case .info(let ticket, let text):
+            if let complaint = try own(ticket) {
+                related = complaint
+                try Events.append(db, complaintID: complaint.id, at: now, kind: "info", actor: "citizen", note: text)
+                reply = (.status, replies.citizen(.infoAck, ticket: complaint.ticket))
+            } else {
+                reply = try notFound()
+            }
+        case .optOut:
+            if let number = replyNumber { try OptOuts.stop(db, number: number, at: now) }
+            reply = (.help, replies.citizen(.stopAck, ticket: nil))
+        case .optIn:
+            if let number = replyNumber { try OptOuts.start(db, number: number) }
+            reply = (.help, replies.citizen(.startAck, ticket: nil))
+        case .rating(let ticket, let satisfied, let comment):
+            let complaint = ticket == nil ? try Complaints.latestResolved(db, sender: sender.stored) : try own(ticket)
+            if let complaint {
+                related = complaint
+                try Complaints.rate(db, complaint: complaint, satisfied: satisfied, comment: comment, at: now)
+                reply = (.status, replies.citizen(satisfied ? .ratingPuas : .ratingTidak, ticket: complaint.ticket))
+            } else {
+                reply = try notFound()
+            }
         }
 
-        var replyTo = rules.replyNumber(for: sender)
+        var replyTo = replyNumber
         if reply != nil, replyTo == nil { flags.append("no_reply") }
         if reply != nil, let number = replyTo,
            try Outbox.replies(db, to: number, since: now.addingTimeInterval(-86_400)) >= limits.repliesPerDay {
             flags.append("reply_budget")
             replyTo = nil
         }
-        // Only a complaint filed now belongs to this message; a duplicate
-        // points at the earlier one through its reply.
-        let filedNow = flags.contains("duplicate") ? nil : complaint?.id
         let inboundID = try InboundMessages.insert(db, NewInbound(
             identity: identity, source: source, sourceRef: ref, receivedAt: now, sender: sender, text: sms.text,
-            raw: raw, intent: intent.name, matchKind: matchKind, route: routeKeyword, flags: flags), complaintID: filedNow)
+            raw: raw, intent: intent.name, matchKind: matchKind, route: routeKeyword, flags: flags), complaintID: related?.id)
         var replied = false
         if let reply, let number = replyTo {
             try Outbox.enqueue(db, NewOutbound(recipient: number, kind: reply.kind, text: reply.text,
-                                               complaintID: complaint?.id, ticket: complaint?.ticket,
+                                               complaintID: related?.id, ticket: related?.ticket,
                                                inboundID: inboundID, createdAt: now))
             replied = true
         }
-        return (.recorded(intent: intent.name, ticket: filedNow == nil ? nil : complaint?.ticket, flags: flags, replied: replied),
-                inboundID)
+        // After the ack, so the citizen reads the ticket first.
+        if let agency = autoForward, let complaint = filed {
+            _ = try ComplaintDesk(store: store, rules: rules, clock: clock)
+                .perform(db, .forward(agency: agency), on: complaint, actor: "aduan", now: now)
+        }
+        return (.recorded(intent: intent.name, ticket: filed?.ticket, flags: flags, replied: replied), inboundID)
     }
 }

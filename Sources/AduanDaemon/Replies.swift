@@ -51,4 +51,34 @@ public struct Replies: Sendable {
         values["tickets"] = complaints.map { "\($0.ticket) (\(rules.config.statusWord($0.status)))" }.joined(separator: ", ")
         return templates[.statusList].render(values)
     }
+
+    /// The SMS a desk action sends the citizen; nil for a note, or for an
+    /// optional kind the config switched off.
+    public func statusChange(_ complaint: ComplaintRecord, action: DeskAction) -> String? {
+        let kind: TemplateKind
+        var values = rules.baseValues(route: rules.route(keyword: complaint.route))
+        values["ticket"] = complaint.ticket
+        values["status"] = rules.config.statusWord(complaint.status)
+        values["agency"] = rules.agencyName(complaint.agency) ?? "petugas"
+        switch action {
+        case .forward: kind = .forwarded
+        case .progress: kind = .inProgress
+        case .resolve(let answer):
+            kind = .resolved
+            values["answer"] = answer
+        case .reject(let reason):
+            kind = .rejected
+            values["reason"] = reason
+        case .reopen: kind = .reopened
+        case .note: return nil
+        }
+        guard !templates.isSwitchedOff(kind) else { return nil }
+        return templates[kind].render(values)
+    }
+
+    public func citizen(_ kind: TemplateKind, ticket: String?) -> String {
+        var values = rules.baseValues(route: nil)
+        values["ticket"] = ticket ?? ""
+        return templates[kind].render(values)
+    }
 }

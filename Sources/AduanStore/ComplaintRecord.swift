@@ -236,7 +236,7 @@ extension Complaints {
         var sets = ["status = ?", "updated_at = ?"]
         var arguments: StatementArguments = [status.rawValue, t]
         switch action {
-        case .forward(let agency):
+        case .forward(let agency, _):
             sets.append("agency = ?")
             _ = arguments.append(contentsOf: [agency])
         case .resolve(let text), .reject(let text):
@@ -254,7 +254,7 @@ extension Complaints {
         _ = arguments.append(contentsOf: [complaint.id])
         try db.execute(sql: "UPDATE complaints SET \(sets.joined(separator: ", ")) WHERE id = ?", arguments: arguments)
         let note: String? = switch action {
-        case .forward(let agency): agency
+        case .forward(let agency, let note): note.map { "\(agency): \($0)" } ?? agency
         case .resolve(let text), .reject(let text), .note(let text): text
         case .progress, .reopen: nil
         }

@@ -8,8 +8,8 @@ import Foundation
 struct ComplaintsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "complaints",
-        abstract: "List and show complaints.",
-        subcommands: [List.self, Show.self])
+        abstract: "List, show and work complaints.",
+        subcommands: [List.self, Show.self, Forward.self, Progress.self, Resolve.self, Reject.self, Reopen.self, Note.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List complaints, oldest first.")
