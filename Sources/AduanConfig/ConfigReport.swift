@@ -107,6 +107,7 @@ public enum ConfigReport {
                 notes.append("+ desk text")
             }
             if r.kind.mustBeSingleGSM7 { notes.append("must be 1 GSM-7 SMS") }
+            if config.templates.isSwitchedOff(r.kind) { return [r.kind.rawValue, "off", "", "", "not sent (empty template)"] }
             let fraction = String(repeating: " ", count: unitsWidth - size.units.count) + size.units + "/"
                 + size.capacity + String(repeating: " ", count: capacityWidth - size.capacity.count)
             return [r.kind.rawValue, r.length.encoding.rawValue, fraction, "\(r.length.segments) SMS",
