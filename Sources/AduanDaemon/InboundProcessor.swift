@@ -51,6 +51,12 @@ public struct InboundProcessor: Sendable {
             return reject(path, reason: "\(size) bytes, larger than any SMS (limit \(Self.maxBytes))")
         case .unreadable(let why):
             return reject(path, reason: "unreadable: \(why)")
+        case .bytes(let bytes) where bytes.isEmpty:
+            // smsd creates its file empty (mkstemp) before it writes it; an
+            // empty file is one still to come, not a bad one. Its next close
+            // brings it back.
+            logger.debug("empty_file_skipped", metadata: ["source": "\(source.name)", "file": "\(name)"])
+            return .skipped
         case .bytes(let bytes):
             switch parse(bytes, name: name) {
             case .failure(let rejection):
