@@ -8,7 +8,7 @@ struct Aduan: AsyncParsableCommand {
         commandName: "aduan",
         abstract: "SMS complaint desk: gateway spool in, tickets and replies out.",
         subcommands: [
-            CheckConfig.self, Serve.self, Ingest.self, Inject.self, ComplaintsCommand.self, OutboxCommand.self,
+            CheckConfig.self, Serve.self, Ingest.self, Inject.self, ComplaintsCommand.self, OutboxCommand.self, Remind.self, StatsCommand.self,
         ]
     )
 

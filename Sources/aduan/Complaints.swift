@@ -9,7 +9,7 @@ struct ComplaintsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "complaints",
         abstract: "List, show and work complaints.",
-        subcommands: [List.self, Show.self, Forward.self, Progress.self, Resolve.self, Reject.self, Reopen.self, Note.self])
+        subcommands: [List.self, Show.self, Export.self, Forward.self, Progress.self, Resolve.self, Reject.self, Reopen.self, Note.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List complaints, oldest first.")
@@ -24,24 +24,8 @@ struct ComplaintsCommand: ParsableCommand {
 
         func run() throws {
             let context = try CLIContext(options)
-            var filter = ComplaintFilter()
-            if let status {
-                guard let s = ComplaintStatus(rawValue: status) else {
-                    throw CLIError("unknown status '\(status)'; use one of \(ComplaintStatus.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                filter.status = s
-            }
-            if let route {
-                let upper = route.uppercased()
-                if upper == "TRIAGE" { filter.route = "" } else {
-                    guard let r = context.rules.config.routes.first(where: { Keyword.canonical($0.keyword) == Keyword.canonical(upper) }) else {
-                        throw CLIError("unknown route '\(route)'; routes: \(context.rules.keywordList), triage")
-                    }
-                    filter.route = r.keyword
-                }
-            }
+            var filter = try context.filter(status: status, route: route, since: since)
             filter.agency = agency
-            if let since { filter.since = try context.parseSince(since) }
             if overdue { filter.overdueAt = context.clock.now() }
             let complaints = try context.store.pool.read { db in try Complaints.list(db, filter) }
             if json {
@@ -122,6 +106,29 @@ struct CLIContext {
             throw CLIError("\(error)")
         }
         clock = Clocks.fromEnvironment()
+    }
+
+    /// The filters of `complaints list` and `export`, spelled and checked alike.
+    func filter(status: String?, route: String?, since: String?) throws -> ComplaintFilter {
+        var filter = ComplaintFilter()
+        if let status {
+            guard let s = ComplaintStatus(rawValue: status) else {
+                throw CLIError("unknown status '\(status)'; use one of \(ComplaintStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            filter.status = s
+        }
+        if let route {
+            if route.uppercased() == "TRIAGE" {
+                filter.route = ""
+            } else {
+                guard let r = rules.config.routes.first(where: { Keyword.canonical($0.keyword) == Keyword.canonical(route) }) else {
+                    throw CLIError("unknown route '\(route)'; routes: \(rules.keywordList), triage")
+                }
+                filter.route = r.keyword
+            }
+        }
+        if let since { filter.since = try parseSince(since) }
+        return filter
     }
 
     func parseSince(_ text: String) throws -> Date {
