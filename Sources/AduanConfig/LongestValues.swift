@@ -60,6 +60,9 @@ enum LongestValues {
             "tickets": Array(repeating: "\(longestTicket) (\(status))", count: 3).joined(separator: ", "),
             "answer": "",
             "reason": "",
+            // ComplaintSummary cuts officials' summaries at 40 characters.
+            "summary": String(repeating: "x", count: 40),
+            "since": due,
         ]
         if let route {
             v["ticket"] = ticket(prefix: route.prefix)

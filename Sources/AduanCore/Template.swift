@@ -17,6 +17,11 @@ public enum TemplateKind: String, Sendable, Codable, CaseIterable {
     case startAck = "start"
     case ratingPuas = "rating_puas"
     case ratingTidak = "rating_tidak"
+    case deskAlert = "desk_alert"
+    case agencyReminder = "agency_reminder"
+    case escalation
+    case citizenUpdate = "citizen_update"
+    case survey
 
     /// Placeholders this kind may use. A template naming any other is a config error,
     /// so a typo like `{tiket}` is caught before a citizen reads it.
@@ -35,6 +40,9 @@ public enum TemplateKind: String, Sendable, Codable, CaseIterable {
         case .rejected: return common.union(["ticket", "status", "reason"])
         case .infoAck, .ratingPuas, .ratingTidak: return common.union(["ticket"])
         case .stopAck, .startAck: return ["shortcode"]
+        case .deskAlert, .agencyReminder, .escalation:
+            return common.union(["ticket", "agency", "due", "summary", "since", "status"])
+        case .citizenUpdate, .survey: return common.union(["ticket", "agency", "status"])
         }
     }
 
@@ -86,6 +94,16 @@ public enum TemplateKind: String, Sendable, Codable, CaseIterable {
             "Terima kasih atas penilaian Anda untuk aduan {ticket}."
         case .ratingTidak:
             "Terima kasih. Aduan {ticket} akan ditinjau kembali oleh petugas."
+        case .deskAlert:
+            "Aduan {ticket} ({region}) belum diteruskan, batas respons {due}: {summary}"
+        case .agencyReminder:
+            "{agency}: aduan {ticket} ({region}) belum dijawab sejak {since}. {summary}"
+        case .escalation:
+            "Eskalasi {ticket} ({region}, {agency}) lewat batas {due}: {summary}"
+        case .citizenUpdate:
+            "Aduan {ticket} masih dalam penanganan {agency}. Terima kasih atas kesabaran Anda."
+        case .survey:
+            "Apakah Anda puas dengan penanganan aduan {ticket}? Balas PUAS {ticket} atau TIDAK {ticket} ke {shortcode}."
         }
     }
 }

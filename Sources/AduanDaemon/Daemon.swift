@@ -22,6 +22,7 @@ public final class Daemon: Service, @unchecked Sendable {
         case spool
         case partsDue
         case logChanged(String)
+        case kicked
         case watchdog
         case rewatch
     }
@@ -44,6 +45,7 @@ public final class Daemon: Service, @unchecked Sendable {
     var partsTimer: Task<Void, Never>?
     var logSources: [String: LogSource] = [:]
     var logWatchers: [LogWatcher] = []
+    var kickWatcher: DirectoryWatcher?
     var continuation: AsyncStream<Event>.Continuation?
 
     public init(configPath: String, config: Config, store: Store, clock: any Clock, logger: Logger,
@@ -69,6 +71,7 @@ public final class Daemon: Service, @unchecked Sendable {
         let (events, continuation) = AsyncStream<Event>.makeStream()
         self.continuation = continuation
         try startWatching()
+        startKickWatch()
         let signals = Task {
             for await _ in await UnixSignalsSequence(trapping: .sighup) { continuation.yield(.reload) }
         }
@@ -86,6 +89,7 @@ public final class Daemon: Service, @unchecked Sendable {
             nextHoldTimer?.cancel()
             partsTimer?.cancel()
             watcher?.close()
+            kickWatcher?.close()
             closeLogs()
         }
         // A fresh install (the shipped config) has no spool yet; a real
@@ -144,6 +148,8 @@ public final class Daemon: Service, @unchecked Sendable {
             flushSpool()
         case .partsDue:
             joinExpiredParts()
+        case .kicked:
+            flushSpool()
         case .logChanged(let name):
             if let log = logSources[name] { handleOutcomes(log.drain(reception)) }
         case .watchdog:
@@ -160,6 +166,24 @@ public final class Daemon: Service, @unchecked Sendable {
             schedule(.settle(path: path, source: processor.source.name, snapshot: nil), after: .seconds(2))
         case .rejected, .skipped:
             break
+        }
+    }
+
+    /// The CLI's commits (desk actions, reminders held for quiet hours) reach
+    /// the spool at once, or at the end of their hold.
+    func startKickWatch() {
+        let directory = (store.path as NSString).deletingLastPathComponent
+        let name = DaemonKick.name(forDatabase: store.path)
+        guard let watcher = try? DirectoryWatcher(directories: [directory]) else {
+            logger.warning("kick_watch_failed", metadata: ["path": "\(directory)"])
+            return
+        }
+        kickWatcher = watcher
+        let continuation = self.continuation
+        Task {
+            for await event in watcher.events {
+                if case .ready(_, let file) = event, file == name { continuation?.yield(.kicked) }
+            }
         }
     }
 

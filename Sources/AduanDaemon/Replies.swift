@@ -81,4 +81,29 @@ public struct Replies: Sendable {
         values["ticket"] = ticket ?? ""
         return templates[kind].render(values)
     }
+
+    /// Reminder texts. Officials get the ticket and a summary of the words,
+    /// never the citizen's number (§6).
+    public func reminder(_ stage: ReminderStage, _ c: ComplaintRecord) -> String {
+        var values = rules.baseValues(route: rules.route(keyword: c.route))
+        values["ticket"] = c.ticket
+        values["agency"] = rules.agencyName(c.agency) ?? "petugas"
+        values["status"] = rules.config.statusWord(c.status)
+        values["summary"] = ComplaintSummary.of(c.text)
+        let kind: TemplateKind
+        switch stage {
+        case .deskAlert:
+            kind = .deskAlert
+            values["due"] = rules.calendar.display(c.firstResponseDue)
+        case .agencyReminder:
+            kind = .agencyReminder
+            values["since"] = rules.calendar.display(c.forwardedAt ?? c.receivedAt)
+        case .escalation:
+            kind = .escalation
+            values["due"] = rules.calendar.display(c.resolutionDue)
+        case .citizenUpdate: kind = .citizenUpdate
+        case .survey: kind = .survey
+        }
+        return templates[kind].render(values)
+    }
 }

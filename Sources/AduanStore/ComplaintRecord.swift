@@ -31,11 +31,13 @@ public struct ComplaintRecord: Sendable, Equatable {
     public var rating: String?
     /// Flagged for the desk (a `TIDAK`).
     public var flagged: Bool
+    /// When it was last forwarded (or reopened, which forwards again).
+    public var forwardedAt: Date?
 
     static let columns = """
         id, ticket, route, region, sender, text, match_kind, received_at, priority, category,
         agency_suggested, agency, status, first_response_due, resolution_due, updated_at,
-        first_response_at, closed_at, answer, rating, flagged
+        first_response_at, closed_at, answer, rating, flagged, forwarded_at
         """
 
     init(row: Row) {
@@ -60,6 +62,7 @@ public struct ComplaintRecord: Sendable, Equatable {
         answer = row["answer"]
         rating = row["rating"]
         flagged = row["flagged"] ?? false
+        forwardedAt = (row["forwarded_at"] as Int64?).map(Millis.date)
     }
 
     /// Past a deadline at the instant, and not yet closed.
@@ -237,13 +240,14 @@ extension Complaints {
         var arguments: StatementArguments = [status.rawValue, t]
         switch action {
         case .forward(let agency, _):
-            sets.append("agency = ?")
-            _ = arguments.append(contentsOf: [agency])
+            sets += ["agency = ?", "forwarded_at = ?"]
+            _ = arguments.append(contentsOf: [agency, t])
         case .resolve(let text), .reject(let text):
             sets += ["answer = ?", "closed_at = ?"]
             _ = arguments.append(contentsOf: [text, t])
         case .reopen:
-            sets += ["closed_at = NULL", "flagged = 0"]
+            sets += ["closed_at = NULL", "flagged = 0", "forwarded_at = ?"]
+            _ = arguments.append(contentsOf: [t])
         case .progress, .note:
             break
         }

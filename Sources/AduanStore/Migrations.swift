@@ -159,6 +159,24 @@ enum Migrations {
                 );
                 """)
         }
+        migrator.registerMigration("v4 reminders") { db in
+            try db.execute(sql: """
+                ALTER TABLE complaints ADD COLUMN forwarded_at INTEGER;
+                -- One row per stage per complaint, ever: the UNIQUE key is what
+                -- keeps two overlapping cron runs from sending twice.
+                CREATE TABLE reminders_sent (
+                    id INTEGER PRIMARY KEY,
+                    complaint_id INTEGER NOT NULL REFERENCES complaints (id),
+                    stage TEXT NOT NULL,
+                    at INTEGER NOT NULL,
+                    outcome TEXT NOT NULL,
+                    UNIQUE (complaint_id, stage)
+                );
+                CREATE INDEX complaints_open_updated ON complaints (updated_at) WHERE status NOT IN ('resolved', 'rejected');
+                CREATE INDEX complaints_resolved_closed ON complaints (closed_at) WHERE status = 'resolved';
+                CREATE INDEX complaints_open_forwarded ON complaints (forwarded_at) WHERE status IN ('forwarded', 'in_progress');
+                """)
+        }
         return migrator
     }
 }

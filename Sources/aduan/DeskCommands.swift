@@ -39,6 +39,7 @@ struct DeskOptions: ParsableArguments {
                     // Committed and queued: the daemon spools it when the fault clears.
                     line += " (queued; spooling failed: \(error))"
                 }
+                DaemonKick.poke(database: context.store.path)
             }
         }
         print(line)

@@ -68,7 +68,7 @@ import Testing
         #expect(lines.contains { $0.hasPrefix("  (triage) ") && $0.contains(" UMUM ") && $0.contains(" Umum ") })
         #expect(lines.contains { $0.hasPrefix("  in ") && $0.contains("modem1") && $0.hasSuffix("/etc/var/spool/incoming") })
         #expect(lines.contains { $0.hasPrefix("  out ") && $0.hasSuffix("/etc/var/spool/outgoing") })
-        #expect(lines.contains("  ack           GSM-7  112/160  1 SMS  route MASBUPSIAGA, must be 1 GSM-7 SMS"))
+        #expect(lines.map(squeezed).contains("ack GSM-7 112/160 1 SMS route MASBUPSIAGA, must be 1 GSM-7 SMS"))
         #expect(lines.contains { $0.hasPrefix("  resolved ") && $0.hasSuffix("+ desk text") })
         #expect(lines.contains { $0.hasPrefix("  rejected ") && $0.hasSuffix("+ desk text") })
     }
@@ -80,7 +80,14 @@ import Testing
             forwarded = "Aduan {ticket} diteruskan ke {agency} ’"
             """)
         let report = ConfigReport.render(try ConfigLoader.parse(text: toml, file: Fixture.file))
-        #expect(report.contains("  help          GSM-7  175/306  2 SMS\n"))
-        #expect(report.contains("  forwarded     UCS-2   39/70   1 SMS  route triage\n"))
+        let rows = report.split(separator: "\n").map { squeezed(String($0)) }
+        #expect(rows.contains("help GSM-7 175/306 2 SMS"))
+        #expect(rows.contains("forwarded UCS-2 39/70 1 SMS route triage"))
     }
+}
+
+/// A report row with its column padding folded, so adding a template kind
+/// (which widens the first column) does not change what a row says.
+func squeezed(_ line: String) -> String {
+    line.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
 }
