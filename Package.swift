@@ -53,7 +53,7 @@ let package = Package(
         .executableTarget(name: "aduan-bench", dependencies: ["AduanGateways"]),
         .testTarget(name: "AduanCoreTests", dependencies: ["AduanCore"]),
         .testTarget(name: "AduanConfigTests", dependencies: ["AduanConfig"]),
-        .testTarget(name: "AduanGatewaysTests", dependencies: ["AduanGateways"]),
+        .testTarget(name: "AduanGatewaysTests", dependencies: ["AduanGateways", "AduanCore"]),
         .testTarget(
             name: "AduanDaemonTests",
             dependencies: ["AduanDaemon", "AduanConfig", "AduanStore", "AduanGateways", .product(name: "GRDB", package: "GRDB.swift")]

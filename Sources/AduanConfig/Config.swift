@@ -55,7 +55,7 @@ public struct ServiceSettings: Sendable {
     public var onUnknownKeyword: UnknownKeywordPolicy
     public var dedupeWindow: TimeSpan
     /// Local wall-clock window, minutes after midnight; `start > end` wraps past midnight.
-    public var quietHours: QuietHours
+    public var quietHours: QuietWindow
     /// Numbers never answered, as configured (normalised by the router).
     public var noReply: [String]
     public var deskNumbers: [String]
@@ -69,7 +69,7 @@ public struct ServiceSettings: Sendable {
 
     public init(
         shortcode: String, countryCode: String, timezone: String, database: String,
-        onUnknownKeyword: UnknownKeywordPolicy, dedupeWindow: TimeSpan, quietHours: QuietHours,
+        onUnknownKeyword: UnknownKeywordPolicy, dedupeWindow: TimeSpan, quietHours: QuietWindow,
         noReply: [String], deskNumbers: [String], holidays: [String], logLevel: String = "info",
         multipartTimeout: TimeSpan = .minutes(10)
     ) {
@@ -85,31 +85,6 @@ public struct ServiceSettings: Sendable {
         self.deskNumbers = deskNumbers
         self.holidays = holidays
         self.logLevel = logLevel
-    }
-}
-
-public struct QuietHours: Sendable, Hashable {
-    public var startMinute: Int
-    public var endMinute: Int
-
-    public init(startMinute: Int, endMinute: Int) {
-        self.startMinute = startMinute
-        self.endMinute = endMinute
-    }
-
-    /// Parses `"21:00-07:00"`.
-    public init?(_ text: String) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 2, let a = Self.minute(parts[0]), let b = Self.minute(parts[1]) else { return nil }
-        self.init(startMinute: a, endMinute: b)
-    }
-
-    static func minute(_ s: Substring) -> Int? {
-        let hm = s.trimmingCharacters(in: .whitespaces).split(separator: ":", omittingEmptySubsequences: false)
-        guard hm.count == 2, hm[0].count == 2, hm[1].count == 2,
-              let h = Int(hm[0]), let m = Int(hm[1]), (0..<24).contains(h), (0..<60).contains(m)
-        else { return nil }
-        return h * 60 + m
     }
 }
 

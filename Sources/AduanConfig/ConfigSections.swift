@@ -78,9 +78,9 @@ extension ConfigBuilder {
 
         let dedupe = r.duration("dedupe_window", &log, example: "24h") ?? .hours(24)
 
-        var quiet = QuietHours(startMinute: 21 * 60, endMinute: 7 * 60)
+        var quiet = QuietWindow(startMinute: 21 * 60, endMinute: 7 * 60)
         if let s = r.string("quiet_hours", &log, hint: #"a string like "21:00-07:00""#) {
-            if let q = QuietHours(s) {
+            if let q = QuietWindow(s) {
                 quiet = q
             } else {
                 log.add(#"service.quiet_hours: "\#(s)" is not a time window; write it like "21:00-07:00""#,

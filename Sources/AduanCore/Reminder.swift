@@ -68,6 +68,21 @@ public struct QuietWindow: Sendable, Hashable {
         self.endMinute = endMinute
     }
 
+    /// Parses the config form `"21:00-07:00"`.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, let a = Self.minute(parts[0]), let b = Self.minute(parts[1]) else { return nil }
+        self.init(startMinute: a, endMinute: b)
+    }
+
+    static func minute(_ s: Substring) -> Int? {
+        let hm = s.trimmingCharacters(in: .whitespaces).split(separator: ":", omittingEmptySubsequences: false)
+        guard hm.count == 2, hm[0].count == 2, hm[1].count == 2,
+              let h = Int(hm[0]), let m = Int(hm[1]), (0..<24).contains(h), (0..<60).contains(m)
+        else { return nil }
+        return h * 60 + m
+    }
+
     /// When the window that holds `instant` ends, or nil when `instant` is
     /// outside it. A window whose start is after its end wraps past midnight.
     public func holdUntil(_ instant: Date, in timeZone: TimeZone) -> Date? {

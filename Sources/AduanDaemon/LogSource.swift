@@ -24,8 +24,7 @@ final class LogSource: @unchecked Sendable {
     init(source: InboundSource, store: Store, logger: Logger) throws {
         self.source = source
         self.logger = logger
-        let stored = try store.pool.read { db in try LogCheckpoints.load(db, source: source.name) }
-        committed = stored.map { LogCheckpoint(device: $0.device, inode: $0.inode, offset: $0.offset, line: $0.line) }
+        committed = try store.pool.read { db in try LogCheckpoints.load(db, source: source.name) }
         follower = LogFollower(path: source.path, resumingFrom: committed)
     }
 
@@ -78,8 +77,7 @@ final class LogSource: @unchecked Sendable {
                     rejected.append((line.number, rejection.reason))
                 }
             }
-            try LogCheckpoints.save(db, source: source.name, StoredCheckpoint(
-                device: checkpoint.device, inode: checkpoint.inode, offset: checkpoint.offset, line: checkpoint.line), at: now)
+            try LogCheckpoints.save(db, source: source.name, checkpoint, at: now)
             return results
         }
         for (number, reason) in rejected {

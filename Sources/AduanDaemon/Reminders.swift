@@ -128,7 +128,7 @@ public struct Reminders: Sendable {
             guard try RemindersSent.claim(db, complaintID: c.id, stage: stage, outcome: outcome, at: now) else { return [] }
         }
         let text = Replies(rules).reminder(stage, c)
-        let held = quietWindow.holdUntil(now, in: rules.calendar.timeZone)
+        let held = rules.config.service.quietHours.holdUntil(now, in: rules.calendar.timeZone)
         let kind: OutboundKind = switch stage {
         case .escalation: .escalation
         case .survey: .survey
@@ -143,9 +143,5 @@ public struct Reminders: Sendable {
             sends.append(Send(stage: stage, ticket: c.ticket, to: number, text: text, heldUntil: held))
         }
         return sends
-    }
-
-    var quietWindow: QuietWindow {
-        QuietWindow(startMinute: rules.config.service.quietHours.startMinute, endMinute: rules.config.service.quietHours.endMinute)
     }
 }

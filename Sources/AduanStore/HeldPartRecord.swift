@@ -125,34 +125,3 @@ public enum HeldParts {
         try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM held_parts WHERE joined_into IS NULL") ?? 0
     }
 }
-
-/// Where a tailed log was read up to.
-public struct StoredCheckpoint: Sendable, Equatable {
-    public var device: UInt64
-    public var inode: UInt64
-    public var offset: Int64
-    public var line: Int64
-
-    public init(device: UInt64, inode: UInt64, offset: Int64, line: Int64) {
-        self.device = device
-        self.inode = inode
-        self.offset = offset
-        self.line = line
-    }
-}
-
-public enum LogCheckpoints {
-    public static func load(_ db: Database, source: String) throws -> StoredCheckpoint? {
-        try Row.fetchOne(db, sql: "SELECT device, inode, offset, line FROM log_checkpoints WHERE source = ?", arguments: [source])
-            .map { StoredCheckpoint(device: UInt64(bitPattern: $0["device"]), inode: UInt64(bitPattern: $0["inode"]),
-                                    offset: $0["offset"], line: $0["line"]) }
-    }
-
-    public static func save(_ db: Database, source: String, _ c: StoredCheckpoint, at now: Date) throws {
-        try db.execute(sql: """
-            INSERT INTO log_checkpoints (source, device, inode, offset, line, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT (source) DO UPDATE SET device = excluded.device, inode = excluded.inode,
-                offset = excluded.offset, line = excluded.line, updated_at = excluded.updated_at
-            """, arguments: [source, Int64(bitPattern: c.device), Int64(bitPattern: c.inode), c.offset, c.line, Millis.from(now)])
-    }
-}

@@ -60,7 +60,7 @@ import Testing
         #expect(config.service.timezone == "Asia/Jakarta")
         #expect(config.service.onUnknownKeyword == .triage)
         #expect(config.service.dedupeWindow == .hours(24))
-        #expect(config.service.quietHours == QuietHours(startMinute: 21 * 60, endMinute: 7 * 60))
+        #expect(config.service.quietHours == QuietWindow(startMinute: 21 * 60, endMinute: 7 * 60))
         #expect(config.service.logLevel == "info")
         #expect(config.limits.complaintsPerHour == 5)
         #expect(config.limits.repliesPerDay == 20)

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Testing
 
+import AduanCore
 @testable import AduanGateways
 
 /// Rotations are done the way logrotate does them (rename(2), then a new file; or

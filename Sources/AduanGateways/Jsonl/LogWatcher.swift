@@ -152,34 +152,12 @@ extension LogWatcher {
         func drain() {
             guard fd >= 0 else { return }
             var changed = false
-            while true {
-                let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    break  // EAGAIN: drained
-                }
-                if count == 0 { break }
-                parse(count, changed: &changed)
+            InotifyRecords.drain(fd, into: &buffer) { wd, mask, name in
+                handle(wd: wd, mask: mask, name: name, changed: &changed)
             }
             // Once per batch, after any new file is watched: a line written to it after
             // this yield produces an event of its own.
             if changed { continuation.yield() }
-        }
-
-        private func parse(_ count: Int, changed: inout Bool) {
-            let header = 16
-            var offset = 0
-            while offset + header <= count {
-                let (wd, mask, nameLength) = buffer.withUnsafeBytes { raw in
-                    (raw.loadUnaligned(fromByteOffset: offset, as: Int32.self),
-                     raw.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self),
-                     Int(raw.loadUnaligned(fromByteOffset: offset + 12, as: UInt32.self)))
-                }
-                let nameStart = offset + header
-                offset = nameStart + nameLength
-                guard offset <= count else { break }  // never happens: the kernel writes whole events
-                handle(wd: wd, mask: mask, name: buffer[nameStart..<offset].prefix { $0 != 0 }, changed: &changed)
-            }
         }
 
         private func handle(wd: Int32, mask: UInt32, name: ArraySlice<UInt8>, changed: inout Bool) {
