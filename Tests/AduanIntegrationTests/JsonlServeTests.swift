@@ -95,4 +95,20 @@ struct JsonlServeTests {
         #expect(try box.complaints().count == 2)
         try box.stopServe()
     }
+
+    @Test func partsOnSeparateLinesAreJoined() throws {
+        let box = try Self.box()
+        try box.startServe()
+        func part(_ id: Int, _ text: String, udh: String) -> String {
+            #"{"id":"p\#(id)","from":"6281234567890","to":"1708","text":"\#(text)","received_at":"2026-11-22T14:00:0\#(id)+07:00","udh":"\#(udh)"}"# + "\n"
+        }
+        // Second part first; 8-bit reference 0xA7.
+        try Self.append(box, part(2, "sak 🙁 di desa Sukamaju", udh: "050003A70202"))
+        try box.waitFor("part held") { box.logLines().contains { $0.contains("event=part_held") } }
+        #expect(box.acks().isEmpty)
+        try Self.append(box, part(1, "BANJAR jalan ru", udh: "050003A70201"))
+        try box.waitFor("one ack") { box.acks().count == 1 }
+        #expect(try box.complaints().compactMap { $0["text"] as? String } == ["jalan rusak 🙁 di desa Sukamaju"])
+        try box.stopServe()
+    }
 }
