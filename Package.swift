@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .executable(name: "aduan", targets: ["aduan"]),
         .executable(name: "aduan-bench", targets: ["aduan-bench"]),
+        .executable(name: "aduan-crash", targets: ["aduan-crash"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -51,6 +52,11 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "aduan-bench", dependencies: ["AduanGateways"]),
+        // kill -9 at random moments while messages arrive; checks the guarantees of §8.
+        .executableTarget(
+            name: "aduan-crash",
+            dependencies: ["AduanGateways", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "AduanCoreTests", dependencies: ["AduanCore"]),
         .testTarget(name: "AduanConfigTests", dependencies: ["AduanConfig"]),
         .testTarget(name: "AduanGatewaysTests", dependencies: ["AduanGateways", "AduanCore"]),

@@ -23,7 +23,16 @@ public enum ReminderStage: String, Sendable, CaseIterable, Codable {
 /// enough to be a phone number are blanked.
 public enum ComplaintSummary {
     public static func of(_ text: String, limit: Int = 40) -> String {
-        let chars = Array(MessageText.normalise(text))
+        let out = blankingNumbers(MessageText.normalise(text))
+        guard out.count > limit else { return out }
+        return String(out.prefix(limit - 3)).trimmingCharacters(in: .whitespaces) + "..."
+    }
+
+    /// `text` with every run of at least `minimumDigits` digits (single
+    /// spaces, dashes or dots between them allowed: `0812-3456 7890`)
+    /// replaced by `[nomor]`, and nothing else changed.
+    public static func blankingNumbers(_ text: String, minimumDigits: Int = 6) -> String {
+        let chars = Array(text)
         func isDigit(_ i: Int) -> Bool { i < chars.count && chars[i].isASCII && chars[i].isNumber }
         var out = ""
         var i = 0
@@ -44,7 +53,7 @@ public enum ComplaintSummary {
                 }
                 j += 1
             }
-            if count >= 6 {
+            if count >= minimumDigits {
                 if out.last == "+" { out.removeLast() }
                 out += "[nomor]"
             } else {
@@ -52,8 +61,7 @@ public enum ComplaintSummary {
             }
             i = end + 1
         }
-        guard out.count > limit else { return out }
-        return String(out.prefix(limit - 3)).trimmingCharacters(in: .whitespaces) + "..."
+        return out
     }
 }
 

@@ -1,3 +1,4 @@
+import AduanCore
 import Foundation
 import Logging
 
@@ -7,7 +8,9 @@ import Logging
 ///     ts=2026-11-22T07:00:05.120Z level=info event=ingested source=modem1 sender=62812****7890 ticket=BJR-0001
 ///
 /// The message is the event name; everything else is metadata. Callers mask
-/// phone numbers before they get here (`Sender.masked`).
+/// phone numbers before they get here (`Sender.masked`); any run of digits
+/// long enough to be one that still arrives (a gammu file name carries its
+/// sender) is masked here, in every value and in the error.
 public struct LogfmtHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level
@@ -31,9 +34,9 @@ public struct LogfmtHandler: LogHandler {
         if let extra = event.metadata { merged.merge(extra) { _, new in new } }
         for key in merged.keys.sorted() {
             guard let value = merged[key] else { continue }
-            line += " \(key)=\(Self.quote("\(value)"))"
+            line += " \(key)=\(Self.quote(PhoneMask.maskRuns("\(value)")))"
         }
-        if let error = event.error { line += " error=\(Self.quote("\(error)"))" }
+        if let error = event.error { line += " error=\(Self.quote(PhoneMask.maskRuns("\(error)")))" }
         output(line)
     }
 

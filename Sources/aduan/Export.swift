@@ -10,7 +10,8 @@ extension ComplaintsCommand {
             discussion: """
                 RFC 4180: UTF-8 with a byte order mark (so Excel reads it as UTF-8), CRLF line ends, \
                 fields with commas, quotes or line breaks quoted. Citizens' numbers are left out unless \
-                --with-contacts adds them as a last column, sender.
+                --with-contacts adds them as a last column, sender; numbers written in a complaint's text \
+                or answer are shown as [nomor] unless --with-contacts.
                 """)
 
         @OptionGroup var options: ConfigOption
@@ -26,6 +27,15 @@ extension ComplaintsCommand {
             "first_response_due", "resolution_due", "first_response_at", "closed_at", "overdue", "rating",
             "flagged", "text", "answer",
         ]
+
+        /// Citizens sign with their number ("hubungi 081234567890"): without
+        /// --with-contacts it is blanked in the text and the answer too. From
+        /// nine digits, the shortest phone number with its area code
+        /// (0511 123456), so dates (22-11-2026), amounts below Rp 100.000.000
+        /// and RT/RW numbers stay for the spreadsheet.
+        static func withoutNumbers(_ text: String) -> String {
+            ComplaintSummary.blankingNumbers(text, minimumDigits: 9)
+        }
 
         func run() throws {
             let context = try CLIContext(options)
@@ -43,7 +53,8 @@ extension ComplaintsCommand {
                     cal.iso8601(c.firstResponseDue), cal.iso8601(c.resolutionDue),
                     c.firstResponseAt.map(cal.iso8601) ?? "", c.closedAt.map(cal.iso8601) ?? "",
                     c.isOverdue(at: now) ? "yes" : "no", c.rating ?? "", c.flagged ? "yes" : "no",
-                    CSV.inert(c.text), CSV.inert(c.answer ?? ""),
+                    CSV.inert(withContacts ? c.text : Self.withoutNumbers(c.text)),
+                    CSV.inert(withContacts ? (c.answer ?? "") : Self.withoutNumbers(c.answer ?? "")),
                 ]
                 if withContacts { fields.append(c.sender) }
                 csv += CSV.row(fields)

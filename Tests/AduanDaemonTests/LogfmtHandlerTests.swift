@@ -1,0 +1,28 @@
+import AduanDaemon
+import Foundation
+import Logging
+import Testing
+
+@Suite struct LogfmtHandlerTests {
+    final class Lines: @unchecked Sendable {
+        let lock = NSLock()
+        var lines: [String] = []
+        func append(_ line: String) { lock.withLock { lines.append(line) } }
+    }
+
+    /// A gammu inbox file is named after its sender: whatever a caller puts in
+    /// a value or an error, no number reaches the log whole.
+    @Test func numbersInValuesAndErrorsAreMasked() {
+        let lines = Lines()
+        let logger = Logger(label: "test") { label in LogfmtHandler(label: label, output: { lines.append($0) }) }
+        logger.info("ingested", metadata: ["file": "IN20261122_135900_00_+6281234567890_00.txt", "line": "42"])
+        logger.error("archive_failed", metadata: ["error": "move /spool/IN20261122_135900_00_6285711112222_00.txt: EACCES"])
+        #expect(lines.lines.count == 2)
+        #expect(lines.lines[0].contains("file=IN20261122_135900_00_+62812****7890_00.txt"))
+        #expect(lines.lines[0].contains("line=42"))
+        #expect(lines.lines[1].contains("IN20261122_135900_00_62857****2222_00.txt"))
+        for line in lines.lines {
+            #expect(!line.contains("34567890") && !line.contains("11112222"), "\(line)")
+        }
+    }
+}
