@@ -107,7 +107,12 @@ final class RunningDaemon: @unchecked Sendable {
     }
 
     /// Waits for a condition with a deadline; never a fixed sleep.
-    func waitFor(_ what: String, timeout: Double = 20, _ condition: () throws -> Bool) async throws {
+    ///
+    /// The deadline is generous: the full `swift test` runs the integration
+    /// suites' synchronous waits on the same cooperative threads as this
+    /// daemon, and on a 2-core machine they can hold it off for many seconds.
+    /// Alone, each condition here holds within a second.
+    func waitFor(_ what: String, timeout: Double = 120, _ condition: () throws -> Bool) async throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if try condition() { return }

@@ -34,6 +34,7 @@ import Testing
 
         files.heal()
         try await daemon.waitFor("the ack once the disk has room") { try daemon.outbox().map(\.state) == [.spooled] }
+        try await daemon.waitFor("the recovery logged") { !daemon.log.with(event: "spool_resumed").isEmpty }
         #expect(daemon.outgoingFiles().count == 1)
         #expect(daemon.log.with(event: "spool_resumed").count == 1)
         try await daemon.stop()
@@ -57,6 +58,7 @@ import Testing
         let writes = files.calls(.write)
         try daemon.drop("GSM1.eio002", from: "6281299990000", "DUMAS pungli di kantor desa")
         try await daemon.waitFor("second ack") { try daemon.outbox().map(\.state) == [.spooled, .spooled] }
+        try await daemon.waitFor("the recovery logged") { daemon.log.with(event: "spool_resumed").count >= 2 }
         let failed = daemon.log.with(event: "spool_failed")
         #expect(Self.waits(Array(failed.dropFirst(3))) == ["0.02s", "0.04s"])
         #expect(failed.last?.contains("sync directory \(daemon.outgoing): Input/output error (EIO)") == true)
@@ -72,7 +74,9 @@ import Testing
         let daemon = try RunningDaemon(files: files)
         try await daemon.started()
         try daemon.drop("GSM1.arch01", "BANJAR jembatan putus")
-        try await daemon.waitFor("the file in the archive") { daemon.names(daemon.archive) == ["GSM1.arch01"] }
+        try await daemon.waitFor("the file in the archive") {
+            daemon.names(daemon.archive) == ["GSM1.arch01"] && !daemon.log.with(event: "retry_succeeded").isEmpty
+        }
         #expect(daemon.names(daemon.incoming).isEmpty)
 
         let failed = daemon.log.with(event: "archive_failed")
@@ -96,7 +100,9 @@ import Testing
         let daemon = try RunningDaemon(files: files)
         try await daemon.started()
         try daemon.drop("GSM1.bad001", bytes: Array("Sent: 26-11-22 14:00:00\nAlphabet: UTF-8\n\nBANJAR jalan rusak".utf8))
-        try await daemon.waitFor("the file set aside") { daemon.names(daemon.rejected) == ["GSM1.bad001"] }
+        try await daemon.waitFor("the file set aside and recorded") {
+            daemon.names(daemon.rejected) == ["GSM1.bad001"] && !daemon.log.with(event: "rejected").isEmpty
+        }
         #expect(Self.waits(daemon.log.with(event: "reject_move_failed")) == ["0.02s", "0.04s"])
         #expect(daemon.log.with(event: "rejected").count == 1)
         #expect(try daemon.count("SELECT COUNT(*) FROM rejections") == 1)
