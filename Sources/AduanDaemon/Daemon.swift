@@ -13,7 +13,17 @@ import UnixSignals
 /// Everything the daemon does happens in one loop over one event stream, so
 /// no two messages are processed at once and nothing needs a lock. Nothing in
 /// it polls: it wakes for inotify, signals, and the few one-shot timers it
-/// sets itself (a file still settling, a spool retry, a held SMS coming due).
+/// sets itself (a file still settling, a retry, a held SMS coming due).
+///
+/// Faults at the file and database seams are retried with back-off (from
+/// half a second, doubling, up to a minute, back to the start after a
+/// success), each failure logged once with what failed and when the next try
+/// is: a spool write (`spool_failed`; the rows stay pending), the database
+/// (`ingest_failed`; the file stays in the spool, one probe per back-off
+/// while the others wait), an archive or rejected directory
+/// (`archive_failed`, `reject_move_failed`; the file stays and is moved by a
+/// later look), an inbound directory gone (`inbound_directory_gone`,
+/// `rewatch_failed`; watched again once it is back, and scanned).
 public final class Daemon: Service, @unchecked Sendable {
     enum Event: Sendable {
         case watch(WatchEvent)
@@ -24,7 +34,11 @@ public final class Daemon: Service, @unchecked Sendable {
         case logChanged(String)
         case kicked
         case watchdog
-        case rewatch
+        case retrySpool(Int)
+        case retryDatabase(Int)
+        case retryFile(path: String, timer: Int)
+        case retryParts(Int)
+        case rewatch(directory: String, timer: Int)
     }
 
     let configPath: String
@@ -33,14 +47,27 @@ public final class Daemon: Service, @unchecked Sendable {
     let notifier: SystemdNotifier
     /// How long a file found at start-up must stay unchanged before it is read.
     let settleDelay: Duration
+    /// Every file-system change to the spools goes through here.
+    let files: any SpoolFiles
+    let retry: RetryPolicy
 
     var rules: DeskRules
     let store: Store
     var watcher: DirectoryWatcher?
     var processors: [String: InboundProcessor] = [:]
     var spooler: Spooler
-    var spoolBackoff: Duration = .zero
-    var spoolRetryScheduled = false
+    var spoolRetry: Backoff
+    /// While the database is unavailable, files wait here (in arrival order)
+    /// instead of each waiting out the busy timeout; one probe per back-off.
+    var databaseRetry: Backoff
+    var waitingForDatabase: [String] = []
+    var waitingSet: Set<String> = []
+    /// Files left in a spool by a failure of their own (not moved, or refused).
+    var fileRetries: [String: Backoff] = [:]
+    /// Inbound directories that went away, until they are watched again.
+    var rewatchRetries: [String: Backoff] = [:]
+    /// Joining expired parts failed (the database); the retry replaces the parts timer.
+    var partsRetry: Backoff
     var nextHoldTimer: Task<Void, Never>?
     var partsTimer: Task<Void, Never>?
     var logSources: [String: LogSource] = [:]
@@ -48,23 +75,32 @@ public final class Daemon: Service, @unchecked Sendable {
     var kickWatcher: DirectoryWatcher?
     var continuation: AsyncStream<Event>.Continuation?
 
+    /// - Parameters:
+    ///   - files: the spools' file system (tests inject faults here).
+    ///   - retry: the back-off after a fault.
     public init(configPath: String, config: Config, store: Store, clock: any Clock, logger: Logger,
-                notifier: SystemdNotifier = SystemdNotifier(), settleDelay: Duration = .seconds(1)) throws {
+                notifier: SystemdNotifier = SystemdNotifier(), settleDelay: Duration = .seconds(1),
+                files: any SpoolFiles = RealSpoolFiles(), retry: RetryPolicy = .standard) throws {
         self.configPath = configPath
         self.clock = clock
         self.logger = logger
         self.notifier = notifier
         self.settleDelay = settleDelay
+        self.files = files
+        self.retry = retry
         self.store = store
         rules = DeskRules(config)
-        spooler = try Self.makeSpooler(config: config, store: store, clock: clock)
+        spoolRetry = Backoff(retry)
+        databaseRetry = Backoff(retry)
+        partsRetry = Backoff(retry)
+        spooler = try Self.makeSpooler(config: config, store: store, clock: clock, files: files)
     }
 
-    static func makeSpooler(config: Config, store: Store, clock: any Clock) throws -> Spooler {
+    static func makeSpooler(config: Config, store: Store, clock: any Clock, files: any SpoolFiles) throws -> Spooler {
         guard let spool = config.outbound.first else {
             throw DaemonError("no [[outbound]] spool configured")
         }
-        return Spooler(store: store, spool: spool, clock: clock)
+        return Spooler(store: store, spool: spool, clock: clock, files: files)
     }
 
     public func run() async throws {
@@ -123,31 +159,46 @@ public final class Daemon: Service, @unchecked Sendable {
         switch event {
         case .watch(.ready(let directory, let name)):
             guard let processor = processors[directory] else { return }
-            handleResult(processor.process(path: directory + "/" + name), processor: processor, path: directory + "/" + name)
+            ingest(path: directory + "/" + name, processor: processor)
         case .watch(.overflow):
             logger.warning("inotify_overflow")
+            // A lost event may have been a directory going away: watch each
+            // again (a no-op for one still watched) before the rescan.
+            for directory in processors.keys.sorted() where rewatchRetries[directory] == nil {
+                do throws(SpoolError) {
+                    try watcher?.add(directory)
+                } catch {
+                    directoryUnwatched(directory, event: "inbound_directory_gone", error: error)
+                }
+            }
             scanAll()
         case .watch(.directoryGone(let directory)):
-            logger.error("inbound_directory_gone", metadata: ["path": "\(directory)"])
-            schedule(.rewatch, after: .seconds(5))
-        case .rewatch:
-            do {
-                try startWatching()
-                scanAll()
-                drainLogs()
-            } catch {
-                logger.error("rewatch_failed", metadata: ["error": "\(error)"])
-                schedule(.rewatch, after: .seconds(5))
-            }
+            directoryUnwatched(directory, event: "inbound_directory_gone", error: nil)
+        case .rewatch(let directory, let timer):
+            guard rewatchRetries[directory]?.fire(timer) == true else { return }
+            rewatch(directory)
         case .settle(let path, let source, let previous):
             settle(path: path, source: source, previous: previous)
         case .reload:
             reload()
         case .spool:
-            spoolRetryScheduled = false
             flushSpool()
+        case .retrySpool(let timer):
+            if spoolRetry.fire(timer) { flushSpool() }
+        case .retryDatabase(let timer):
+            if databaseRetry.fire(timer) { retryWaitingFiles() }
+        case .retryFile(let path, let timer):
+            guard fileRetries[path]?.fire(timer) == true else { return }
+            let directory = (path as NSString).deletingLastPathComponent
+            if let processor = processors[directory] {
+                ingest(path: path, processor: processor)
+            } else {
+                fileRetries[path] = nil
+            }
         case .partsDue:
             joinExpiredParts()
+        case .retryParts(let timer):
+            if partsRetry.fire(timer) { joinExpiredParts() }
         case .kicked:
             flushSpool()
         case .logChanged(let name):
@@ -157,15 +208,73 @@ public final class Daemon: Service, @unchecked Sendable {
         }
     }
 
-    func handleResult(_ result: InboundProcessor.Result, processor: InboundProcessor, path: String) {
-        switch result {
-        case .recorded(let outcomes):
+    /// Takes one file through its processor, unless the database is known to
+    /// be unavailable: then it waits with the others for the next probe.
+    func ingest(path: String, processor: InboundProcessor) {
+        if let wait = databaseRetry.remaining() {
+            if waitingSet.insert(path).inserted { waitingForDatabase.append(path) }
+            logger.warning("ingest_waiting", metadata: [
+                "source": "\(processor.source.name)", "file": "\((path as NSString).lastPathComponent)",
+                "reason": "database unavailable", "retry_in": "\(wait.logText)", "waiting": "\(waitingForDatabase.count)",
+            ])
+            return
+        }
+        handle(processor.attempt(path: path), processor: processor, path: path)
+    }
+
+    func handle(_ attempt: InboundProcessor.Attempt, processor: InboundProcessor, path: String) {
+        let source = processor.source.name
+        let name = (path as NSString).lastPathComponent
+        if case .failed(let error) = attempt.result, attempt.databaseUnavailable {
+            // The file stays in the spool; the database is probed again after
+            // the back-off, and every file waiting for it follows.
+            if waitingSet.insert(path).inserted { waitingForDatabase.append(path) }
+            let (wait, timer) = databaseRetry.failure()
+            if let timer { schedule(.retryDatabase(timer), after: wait) }
+            logger.error("ingest_failed", metadata: [
+                "source": "\(source)", "file": "\(name)", "error": "\(error)", "retry_in": "\(wait.logText)",
+                "waiting": "\(waitingForDatabase.count)",
+            ])
+            return
+        }
+        if case .recorded(let outcomes) = attempt.result {
+            if databaseRetry.failures > 0 {
+                logger.info("database_resumed", metadata: ["failures": "\(databaseRetry.failures)",
+                                                           "waiting": "\(waitingForDatabase.count)"])
+                databaseRetry.reset()
+            }
             handleOutcomes(outcomes)
-        case .failed:
-            // The file stays where it is; look again once the database recovers.
-            schedule(.settle(path: path, source: processor.source.name, snapshot: nil), after: .seconds(2))
-        case .rejected, .skipped:
-            break
+        }
+        let failure: (event: String, error: String)? = switch attempt.result {
+        case .failed(let error): ("ingest_failed", error)
+        case .recorded: attempt.notMoved.map { ("archive_failed", "\($0)") }
+        case .rejected: attempt.notMoved.map { ("reject_move_failed", "\($0)") }
+        case .skipped: nil
+        }
+        if let failure {
+            // Recorded (or refused) but still in the spool, or refused by the
+            // database for its own content: look at it again after a back-off.
+            var backoff = fileRetries[path] ?? Backoff(retry)
+            let (wait, timer) = backoff.failure()
+            fileRetries[path] = backoff
+            if let timer { schedule(.retryFile(path: path, timer: timer), after: wait) }
+            logger.error("\(failure.event)", metadata: [
+                "source": "\(source)", "file": "\(name)", "error": "\(failure.error)", "retry_in": "\(wait.logText)",
+            ])
+        } else if let backoff = fileRetries.removeValue(forKey: path) {
+            logger.info("retry_succeeded", metadata: ["source": "\(source)", "file": "\(name)", "failures": "\(backoff.failures)"])
+        }
+    }
+
+    /// The database probe: the first waiting file, then, once one is
+    /// recorded, the rest in order, until the database fails again.
+    func retryWaitingFiles() {
+        while !databaseRetry.isScheduled, !waitingForDatabase.isEmpty {
+            let path = waitingForDatabase.removeFirst()
+            waitingSet.remove(path)
+            let directory = (path as NSString).deletingLastPathComponent
+            guard let processor = processors[directory] else { continue }
+            handle(processor.attempt(path: path), processor: processor, path: path)
         }
     }
 
@@ -230,11 +339,13 @@ public final class Daemon: Service, @unchecked Sendable {
         for source in rules.config.inbound {
             guard source.kind != .jsonl else { continue }
             try FileManager.default.createDirectory(atPath: source.path, withIntermediateDirectories: true)
-            processors[source.path] = InboundProcessor(source: source, reception: reception, logger: logger)
+            processors[source.path] = InboundProcessor(source: source, reception: reception, logger: logger, files: files)
         }
         let watcher = try DirectoryWatcher(directories: Array(processors.keys))
         self.watcher = watcher
         self.processors = processors
+        // Every directory is watched afresh; timers for gone ones are moot.
+        rewatchRetries = [:]
         try startLogs()
         let continuation = self.continuation
         Task {
@@ -246,10 +357,54 @@ public final class Daemon: Service, @unchecked Sendable {
     /// written by a gateway that started before us: read only those that have
     /// not changed for a moment.
     func scanAll() {
-        for (directory, processor) in processors.sorted(by: { $0.key < $1.key }) {
-            for name in InboundFile.listDirectory(directory) {
-                settle(path: directory + "/" + name, source: processor.source.name, previous: nil)
-            }
+        for directory in processors.keys.sorted() { scan(directory) }
+    }
+
+    func scan(_ directory: String) {
+        guard let processor = processors[directory] else { return }
+        for name in InboundFile.listDirectory(directory) {
+            settle(path: directory + "/" + name, source: processor.source.name, previous: nil)
+        }
+    }
+
+    /// An inbound directory is no longer watched (deleted, moved away, or
+    /// not there to watch again): try again after the back-off.
+    func directoryUnwatched(_ directory: String, event: String, error: SpoolError?) {
+        guard processors[directory] != nil else { return }
+        var backoff = rewatchRetries[directory] ?? Backoff(retry)
+        let (wait, timer) = backoff.failure()
+        rewatchRetries[directory] = backoff
+        if let timer { schedule(.rewatch(directory: directory, timer: timer), after: wait) }
+        var metadata: Logger.Metadata = ["path": "\(directory)", "retry_in": "\(wait.logText)"]
+        if let error { metadata["error"] = "\(error)" }
+        logger.error("\(event)", metadata: metadata)
+    }
+
+    /// Watches a directory that went away again, creating it if nobody has
+    /// yet, and reads what was written into it meanwhile.
+    func rewatch(_ directory: String) {
+        guard let watcher, processors[directory] != nil else { return }
+        do throws(SpoolError) {
+            try Self.makeDirectory(directory)
+            try watcher.add(directory)
+        } catch {
+            directoryUnwatched(directory, event: "rewatch_failed", error: error)
+            return
+        }
+        let failures = rewatchRetries.removeValue(forKey: directory)?.failures ?? 0
+        logger.info("inbound_directory_watched", metadata: ["path": "\(directory)", "failures": "\(failures)"])
+        scan(directory)
+    }
+
+    /// mkdir -p, with the error an operator can act on.
+    static func makeDirectory(_ path: String) throws(SpoolError) {
+        if mkdir(path, 0o777) == 0 || errno == EEXIST { return }
+        guard errno == ENOENT else { throw SpoolError(operation: "create directory", path: path, errno: errno) }
+        let parent = (path as NSString).deletingLastPathComponent
+        guard !parent.isEmpty, parent != path else { throw SpoolError(operation: "create directory", path: path, errno: ENOENT) }
+        try makeDirectory(parent)
+        if mkdir(path, 0o777) != 0 && errno != EEXIST {
+            throw SpoolError(operation: "create directory", path: path, errno: errno)
         }
     }
 
@@ -260,7 +415,7 @@ public final class Daemon: Service, @unchecked Sendable {
         let age = clock.now().timeIntervalSince(Date(timeIntervalSince1970: TimeInterval(now.mtimeNanoseconds) / 1e9))
         let settled = (previous == nil && age >= settleSeconds) || (previous == now)
         if settled || !now.isRegular {
-            handleResult(processor.process(path: path), processor: processor, path: path)
+            ingest(path: path, processor: processor)
         } else {
             schedule(.settle(path: path, source: source, snapshot: now), after: settleDelay)
         }
@@ -278,7 +433,7 @@ public final class Daemon: Service, @unchecked Sendable {
             if config.service.database != rules.config.service.database {
                 logger.warning("reload_database_unchanged", metadata: ["reason": "the database path changes only on restart"])
             }
-            let spooler = try Self.makeSpooler(config: config, store: store, clock: clock)
+            let spooler = try Self.makeSpooler(config: config, store: store, clock: clock, files: files)
             let previous = rules
             rules = DeskRules(config)
             do {
@@ -298,22 +453,22 @@ public final class Daemon: Service, @unchecked Sendable {
         notifier.ready(status: "configuration reloaded")
     }
 
-    /// Spools what is due; on failure (a full disk, a missing directory)
-    /// retries with back-off up to a minute, and nothing is lost meanwhile:
-    /// the rows stay pending in the database.
+    /// Spools what is due; on failure (a full disk, EIO, a missing
+    /// directory, a locked database) retries with back-off up to a minute,
+    /// and nothing is lost meanwhile: the rows stay pending in the database.
     func flushSpool() {
         do {
             let files = try spooler.flush()
             if !files.isEmpty { logger.debug("spooled", metadata: ["files": "\(files.count)"]) }
-            spoolBackoff = .zero
+            if spoolRetry.failures > 0 {
+                logger.info("spool_resumed", metadata: ["failures": "\(spoolRetry.failures)", "files": "\(files.count)"])
+            }
+            spoolRetry.reset()
             scheduleNextHold()
         } catch {
-            spoolBackoff = min(max(spoolBackoff * 2, .milliseconds(500)), .seconds(60))
-            logger.error("spool_failed", metadata: ["error": "\(error)", "retry_in": "\(spoolBackoff)"])
-            if !spoolRetryScheduled {
-                spoolRetryScheduled = true
-                schedule(.spool, after: spoolBackoff)
-            }
+            let (wait, timer) = spoolRetry.failure()
+            if let timer { schedule(.retrySpool(timer), after: wait) }
+            logger.error("spool_failed", metadata: ["error": "\(error)", "retry_in": "\(wait.logText)"])
         }
     }
 
@@ -333,6 +488,8 @@ public final class Daemon: Service, @unchecked Sendable {
     /// Parts of a concatenated SMS wait for the others until the group's
     /// timeout; one timer for the earliest group, set again after each change.
     func schedulePartsExpiry() {
+        // After a failed join, its retry is the timer until a join succeeds.
+        guard !partsRetry.isScheduled else { return }
         partsTimer?.cancel()
         guard let due = try? reception.nextPartExpiry() else { return }
         let wait = max(0, due.timeIntervalSince(clock.now()))
@@ -343,15 +500,25 @@ public final class Daemon: Service, @unchecked Sendable {
         }
     }
 
+    /// Joins the groups past their timeout. A failure (the database) is
+    /// retried with back-off; the group is still due, so setting the timer
+    /// for it again would only try again at once.
     func joinExpiredParts() {
         do {
             for outcome in try reception.joinExpiredParts() {
                 InboundProcessor.log(outcome, logger: logger, metadata: ["reason": "multipart_timeout"])
             }
-            flushSpool()
         } catch {
-            logger.error("multipart_join_failed", metadata: ["error": "\(error)"])
+            let (wait, timer) = partsRetry.failure()
+            if let timer {
+                partsTimer?.cancel()
+                schedule(.retryParts(timer), after: wait)
+            }
+            logger.error("multipart_join_failed", metadata: ["error": "\(error)", "retry_in": "\(wait.logText)"])
+            return
         }
+        partsRetry.reset()
+        flushSpool()
         schedulePartsExpiry()
     }
 

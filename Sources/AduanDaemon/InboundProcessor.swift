@@ -3,6 +3,7 @@ import AduanCore
 import AduanGateways
 import AduanStore
 import Foundation
+import GRDB
 import Logging
 
 /// Takes one file from an inbound spool through parsing and reception, then
@@ -17,15 +18,19 @@ public struct InboundProcessor: Sendable {
     /// `aduan ingest` of a file outside the spool (a replay from the archive)
     /// leaves it where it is.
     public let movesFiles: Bool
+    /// Archiving, deleting and setting aside go through here.
+    public let files: any SpoolFiles
     /// Larger than any real message (255 parts of UCS-2 is about 35 KB); a
     /// bigger file is not an SMS.
     public static let maxBytes = 256 * 1024
 
-    public init(source: InboundSource, reception: Reception, logger: Logger, movesFiles: Bool = true) {
+    public init(source: InboundSource, reception: Reception, logger: Logger, movesFiles: Bool = true,
+                files: any SpoolFiles = RealSpoolFiles()) {
         self.source = source
         self.reception = reception
         self.logger = logger
         self.movesFiles = movesFiles
+        self.files = files
     }
 
     public enum Result: Sendable, Equatable {
@@ -38,13 +43,51 @@ public struct InboundProcessor: Sendable {
         case failed(String)
     }
 
-    /// Processes `path` (a file inside the source's directory, or given to `aduan ingest`).
+    /// One look at a file, with what a caller that retries needs to know.
+    public struct Attempt: Sendable {
+        public var result: Result
+        /// Reception failed for a reason of the whole database (locked or busy
+        /// past the busy timeout, full, unwritable), not of this file: every
+        /// other file would fail the same way until it clears.
+        public var databaseUnavailable = false
+        /// The file was recorded (or rejected) but could not be archived,
+        /// deleted or set aside, so it is still in the spool. A later look
+        /// finds it already recorded and moves it; a rejected file is recorded
+        /// as rejected only once it has been set aside.
+        public var notMoved: SpoolError?
+    }
+
+    /// Processes `path` (a file inside the source's directory, or given to
+    /// `aduan ingest`) once, logging any failure: for callers that do not retry.
     public func process(path: String) -> Result {
+        let attempt = attempt(path: path)
         let name = (path as NSString).lastPathComponent
-        guard !name.hasPrefix(".") else { return .skipped }
+        switch attempt.result {
+        case .failed(let error):
+            logger.error("ingest_failed", metadata: ["source": "\(source.name)", "file": "\(name)", "error": "\(error)"])
+        case .recorded:
+            if let error = attempt.notMoved {
+                logger.warning("archive_failed", metadata: ["source": "\(source.name)", "file": "\(name)", "error": "\(error)"])
+            }
+        case .rejected(let reason):
+            if let error = attempt.notMoved {
+                logger.error("reject_move_failed", metadata: ["source": "\(source.name)", "file": "\(name)", "error": "\(error)"])
+                recordRejection(name: name, movedTo: nil, reason: reason)
+            }
+        case .skipped:
+            break
+        }
+        return attempt.result
+    }
+
+    /// Processes `path` once and leaves failures to the caller, which logs
+    /// them with its retry (the daemon).
+    public func attempt(path: String) -> Attempt {
+        let name = (path as NSString).lastPathComponent
+        guard !name.hasPrefix(".") else { return Attempt(result: .skipped) }
         switch InboundFile.read(path, maxBytes: Self.maxBytes) {
         case .vanished:
-            return .skipped
+            return Attempt(result: .skipped)
         case .notRegular(let what):
             return reject(path, reason: "not a regular file (\(what)); never followed")
         case .tooLarge(let size):
@@ -56,7 +99,7 @@ public struct InboundProcessor: Sendable {
             // empty file is one still to come, not a bad one. Its next close
             // brings it back.
             logger.debug("empty_file_skipped", metadata: ["source": "\(source.name)", "file": "\(name)"])
-            return .skipped
+            return Attempt(result: .skipped)
         case .bytes(let bytes):
             switch parse(bytes, name: name) {
             case .failure(let rejection):
@@ -80,7 +123,7 @@ public struct InboundProcessor: Sendable {
 
     /// All messages of one file in one transaction: the file is recorded
     /// whole or not at all.
-    func receive(_ messages: [InboundSMS], raw: [UInt8], path: String, name: String) -> Result {
+    func receive(_ messages: [InboundSMS], raw: [UInt8], path: String, name: String) -> Attempt {
         let outcomes: [ReceptionOutcome]
         let now = reception.clock.now()
         do {
@@ -88,15 +131,27 @@ public struct InboundProcessor: Sendable {
                 try messages.map { try reception.receive(db, $0, raw: raw, source: source.name, ref: name, now: now) }
             }
         } catch {
-            logger.error("ingest_failed", metadata: ["source": "\(source.name)", "file": "\(name)", "error": "\(error)"])
-            return .failed("\(error)")
+            return Attempt(result: .failed("\(error)"), databaseUnavailable: Self.isDatabaseWide(error))
         }
         for (sms, outcome) in zip(messages, outcomes) {
             let sender = Sender(raw: sms.sender, countryCode: reception.rules.config.service.countryCode)
             Self.log(outcome, logger: logger, metadata: ["source": "\(source.name)", "file": "\(name)", "sender": "\(sender.masked)"])
         }
-        finish(path, name: name)
-        return .recorded(outcomes)
+        return Attempt(result: .recorded(outcomes), notMoved: finish(path))
+    }
+
+    /// SQLite failures of the database as a whole, which pass by themselves
+    /// (a lock held too long, a full or read-only disk), as opposed to one
+    /// file's content meeting a constraint.
+    static func isDatabaseWide(_ error: any Error) -> Bool {
+        guard let error = error as? DatabaseError else { return false }
+        return switch error.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_FULL, .SQLITE_IOERR, .SQLITE_READONLY, .SQLITE_CANTOPEN,
+             .SQLITE_NOMEM, .SQLITE_PROTOCOL, .SQLITE_INTERRUPT:
+            true
+        default:
+            false
+        }
     }
 
     /// One log line per message, whatever became of it.
@@ -117,40 +172,50 @@ public struct InboundProcessor: Sendable {
         }
     }
 
-    /// Archive or delete a recorded file. Failing here loses nothing: the
-    /// message is in the database and the file will be recognised next time.
-    func finish(_ path: String, name: String) {
-        guard movesFiles else { return }
-        do {
+    /// Archive or delete a recorded file; the error when the file is still
+    /// there. Failing here loses nothing: the message is in the database and
+    /// the file will be recognised next time.
+    func finish(_ path: String) -> SpoolError? {
+        guard movesFiles else { return nil }
+        do throws(SpoolError) {
             if let archive = source.archive {
-                _ = try DurableFile.moveAside(path, into: archive)
-            } else if unlink(path) != 0, errno != ENOENT {
-                throw SpoolError(operation: "unlink", path: path, errno: errno)
+                _ = try files.moveAside(path, into: archive)
+            } else {
+                try files.remove(path)
             }
+            return nil
         } catch {
-            logger.warning("archive_failed", metadata: ["source": "\(source.name)", "file": "\(name)", "error": "\(error)"])
+            return error
         }
     }
 
-    func reject(_ path: String, reason: String) -> Result {
+    /// Sets the file aside and records why. A file that cannot be moved
+    /// stays where it is and is not recorded yet: the caller decides whether
+    /// to try again (the daemon) or to record it in place (``process(path:)``).
+    func reject(_ path: String, reason: String) -> Attempt {
         let name = (path as NSString).lastPathComponent
         var movedTo: String?
-        do {
-            if movesFiles { movedTo = try DurableFile.moveAside(path, into: source.rejected) }
-        } catch {
-            logger.error("reject_move_failed", metadata: ["source": "\(source.name)", "file": "\(name)", "error": "\(error)"])
+        if movesFiles {
+            do throws(SpoolError) {
+                movedTo = try files.moveAside(path, into: source.rejected)
+            } catch {
+                return Attempt(result: .rejected(reason), notMoved: error)
+            }
         }
+        recordRejection(name: name, movedTo: movedTo, reason: reason)
+        return Attempt(result: .rejected(reason))
+    }
+
+    func recordRejection(name: String, movedTo: String?, reason: String) {
         let now = reception.clock.now()
-        let moved = movedTo
         do {
             try reception.store.pool.write { db in
-                try Rejections.record(db, source: source.name, file: name, movedTo: moved, reason: reason, at: now)
+                try Rejections.record(db, source: source.name, file: name, movedTo: movedTo, reason: reason, at: now)
             }
         } catch {
             logger.error("reject_record_failed", metadata: ["file": "\(name)", "error": "\(error)"])
         }
         logger.warning("rejected", metadata: ["source": "\(source.name)", "file": "\(name)", "reason": "\(reason)",
                                               "moved_to": "\(movedTo ?? "-")"])
-        return .rejected(reason)
     }
 }

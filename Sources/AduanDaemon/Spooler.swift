@@ -10,19 +10,26 @@ import Foundation
 /// only then are the rows marked spooled. A crash in between re-spools those
 /// rows at the next start: at worst twice, never lost (§8). File names are
 /// derived from the row, so a file still waiting in the spool is recognised
-/// and not written again.
+/// and not written again: a gateway slow to take its files never has one
+/// rewritten under it.
+///
+/// When a write fails part-way through a batch (a full disk, EIO), the files
+/// already in place are synced and their rows marked before the error is
+/// thrown, so a retry writes only what is still missing.
 public final class Spooler: @unchecked Sendable {
     let store: Store
     let spool: OutboundSpool
     let clock: any Clock
+    let files: any SpoolFiles
     let lockPath: String
     /// Rows per transaction: bounds memory and the time the writer is held.
     let batch = 256
 
-    public init(store: Store, spool: OutboundSpool, clock: any Clock) {
+    public init(store: Store, spool: OutboundSpool, clock: any Clock, files: any SpoolFiles = RealSpoolFiles()) {
         self.store = store
         self.spool = spool
         self.clock = clock
+        self.files = files
         // Both the daemon and the CLI spool what they commit; the lock keeps
         // them from writing the same row at once.
         lockPath = store.path + ".spool.lock"
@@ -39,22 +46,30 @@ public final class Spooler: @unchecked Sendable {
             let rows = try store.pool.read { db in try Outbox.due(db, at: now, limit: batch) }
             if rows.isEmpty { break }
             var names: [(Int64, String)] = []
+            var failure: SpoolError?
             for row in rows {
                 let name = SpoolFormat.fileName(for: row, spool: spool)
                 if !FileManager.default.fileExists(atPath: spool.path + "/" + name) {
-                    try DurableFile.write(SpoolFormat.render(row, spool: spool), named: name, in: spool.path,
-                                          mode: 0o660, syncDirectory: false)
+                    do throws(SpoolError) {
+                        try files.write(SpoolFormat.render(row, spool: spool), named: name, in: spool.path, mode: 0o660)
+                    } catch {
+                        failure = error
+                        break
+                    }
                 }
                 names.append((row.id, name))
             }
-            try DurableFile.syncDirectory(spool.path)
-            let spooledAt = clock.now()
-            try store.pool.write { db in
-                for (id, name) in names {
-                    try Outbox.markSpooled(db, id: id, spool: spool.name, file: name, at: spooledAt)
+            if !names.isEmpty {
+                try files.syncDirectory(spool.path)
+                let spooledAt = clock.now()
+                try store.pool.write { db in
+                    for (id, name) in names {
+                        try Outbox.markSpooled(db, id: id, spool: spool.name, file: name, at: spooledAt)
+                    }
                 }
+                written += names.map(\.1)
             }
-            written += names.map(\.1)
+            if let failure { throw failure }
             if rows.count < batch { break }
         }
         return written

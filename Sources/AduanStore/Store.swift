@@ -7,6 +7,12 @@ import GRDB
 public final class Store: Sendable {
     public let pool: DatabasePool
     public let path: String
+    /// How long a write waits for another connection's lock before failing
+    /// with "database is locked".
+    public let busyTimeout: Duration
+
+    /// The CLI's wait for the daemon (or another command) to finish writing.
+    public static let defaultBusyTimeout: Duration = .seconds(30)
 
     /// A store error an operator can act on.
     public struct OpenError: Error, CustomStringConvertible {
@@ -15,8 +21,11 @@ public final class Store: Sendable {
         public var description: String { "database \(path): \(message)" }
     }
 
-    public init(path: String, readOnly: Bool = false) throws {
+    /// - Parameter busyTimeout: how long to wait for a lock held by another
+    ///   connection before an operation fails with SQLITE_BUSY.
+    public init(path: String, readOnly: Bool = false, busyTimeout: Duration = Store.defaultBusyTimeout) throws {
         self.path = path
+        self.busyTimeout = busyTimeout
         let directory = (path as NSString).deletingLastPathComponent
         if !readOnly {
             do {
@@ -30,7 +39,8 @@ public final class Store: Sendable {
         configuration.readonly = readOnly
         // The daemon and the desk's CLI share one writer lock; wait for it
         // rather than fail with "database is locked".
-        configuration.busyMode = .timeout(30)
+        let timeout = busyTimeout.components
+        configuration.busyMode = .timeout(TimeInterval(timeout.seconds) + TimeInterval(timeout.attoseconds) / 1e18)
         configuration.label = "aduan"
         do {
             pool = try DatabasePool(path: path, configuration: configuration)

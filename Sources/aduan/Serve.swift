@@ -17,7 +17,11 @@ struct Serve: AsyncParsableCommand {
         let logger = Logging.make(config: config)
         let store: Store
         do {
-            store = try Store(path: config.service.database)
+            // Shorter than the CLI's wait: the daemon's loop must not stall
+            // past the systemd watchdog (WatchdogSec=30s, a ping every 15 s)
+            // on a lock held by another process; past this it keeps the file
+            // in the spool and tries again with back-off.
+            store = try Store(path: config.service.database, busyTimeout: .seconds(5))
         } catch {
             logger.critical("start_failed", metadata: ["error": "\(error)"])
             throw CLIError("\(error)")

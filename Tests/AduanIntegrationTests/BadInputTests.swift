@@ -44,8 +44,11 @@ struct BadInputTests {
             #expect(try box.sqlite("SELECT length(raw) FROM inbound_messages WHERE source_ref = 'GSM1.bad001'") == String(bytes.count))
         case .rejected(let reason):
             #expect(box.files(box.rejected) == ["GSM1.bad001"])
+            // The rejection is recorded just after the file is set aside.
+            try box.waitFor("the rejection recorded") {
+                box.logLines().contains { $0.contains("event=rejected") && $0.contains("GSM1.bad001") }
+            }
             #expect(try box.sqlite("SELECT reason FROM rejections").contains(reason))
-            #expect(box.logLines().contains { $0.contains("event=rejected") && $0.contains("GSM1.bad001") })
         }
         // The daemon goes on with the next message.
         try box.run(["inject", "--from", "6281211112222", "BANJAR lampu jalan mati"])

@@ -1,0 +1,47 @@
+import Glibc
+
+/// The file-system operations the daemon performs on spools, as a seam: production
+/// uses ``RealSpoolFiles`` (``DurableFile`` and unlink(2)); tests put a fake in
+/// between to make a disk fill up, fail with EIO or refuse a directory.
+///
+/// Every failure is a ``SpoolError`` naming the operation, the path and the errno,
+/// so the daemon's log line says what went wrong and where.
+public protocol SpoolFiles: Sendable {
+    /// Writes `bytes` as a dotfile, fsyncs it and renames it to `directory/name`,
+    /// replacing a file of that name (``DurableFile/write(_:named:in:mode:syncDirectory:)``
+    /// without the directory sync: call ``syncDirectory(_:)`` once for a batch).
+    func write(_ bytes: [UInt8], named name: String, in directory: String, mode: mode_t) throws(SpoolError)
+
+    /// Makes the renames in `path` survive a power cut.
+    func syncDirectory(_ path: String) throws(SpoolError)
+
+    /// Moves a processed or rejected file into `directory` without overwriting
+    /// anything there; returns its new path (``DurableFile/moveAside(_:into:)``).
+    func moveAside(_ path: String, into directory: String) throws(SpoolError) -> String
+
+    /// Deletes a processed file; one already gone is not an error.
+    func remove(_ path: String) throws(SpoolError)
+}
+
+/// The real file system.
+public struct RealSpoolFiles: SpoolFiles {
+    public init() {}
+
+    public func write(_ bytes: [UInt8], named name: String, in directory: String, mode: mode_t) throws(SpoolError) {
+        try DurableFile.write(bytes, named: name, in: directory, mode: mode, syncDirectory: false)
+    }
+
+    public func syncDirectory(_ path: String) throws(SpoolError) {
+        try DurableFile.syncDirectory(path)
+    }
+
+    public func moveAside(_ path: String, into directory: String) throws(SpoolError) -> String {
+        try DurableFile.moveAside(path, into: directory)
+    }
+
+    public func remove(_ path: String) throws(SpoolError) {
+        if unlink(path) != 0, errno != ENOENT {
+            throw SpoolError(operation: "unlink", path: path, errno: errno)
+        }
+    }
+}
