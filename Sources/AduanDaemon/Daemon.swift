@@ -38,6 +38,7 @@ public final class Daemon: Service, @unchecked Sendable {
         case retryDatabase(Int)
         case retryFile(path: String, timer: Int)
         case retryParts(Int)
+        case retryLog(name: String, timer: Int)
         case rewatch(directory: String, timer: Int)
     }
 
@@ -68,6 +69,9 @@ public final class Daemon: Service, @unchecked Sendable {
     var rewatchRetries: [String: Backoff] = [:]
     /// Joining expired parts failed (the database); the retry replaces the parts timer.
     var partsRetry: Backoff
+    /// Per jsonl source: a batch that could not be read or recorded is tried
+    /// again even if the log stays quiet.
+    var logRetries: [String: Backoff] = [:]
     var nextHoldTimer: Task<Void, Never>?
     var partsTimer: Task<Void, Never>?
     var logSources: [String: LogSource] = [:]
@@ -202,7 +206,9 @@ public final class Daemon: Service, @unchecked Sendable {
         case .kicked:
             flushSpool()
         case .logChanged(let name):
-            if let log = logSources[name] { handleOutcomes(log.drain(reception)) }
+            drainLog(name)
+        case .retryLog(let name, let timer):
+            if logRetries[name]?.fire(timer) == true { drainLog(name) }
         case .watchdog:
             notifier.watchdog()
         }
@@ -318,9 +324,7 @@ public final class Daemon: Service, @unchecked Sendable {
     }
 
     func drainLogs() {
-        for log in logSources.values.sorted(by: { $0.source.name < $1.source.name }) {
-            handleOutcomes(log.drain(reception))
-        }
+        for name in logSources.keys.sorted() { drainLog(name) }
     }
 
     func closeLogs() {
@@ -520,6 +524,20 @@ public final class Daemon: Service, @unchecked Sendable {
         partsRetry.reset()
         flushSpool()
         schedulePartsExpiry()
+    }
+
+    func drainLog(_ name: String) {
+        guard let log = logSources[name] else { return }
+        handleOutcomes(log.drain(reception))
+        if log.failed {
+            var backoff = logRetries[name] ?? Backoff(retry)
+            let (wait, timer) = backoff.failure()
+            logRetries[name] = backoff
+            if let timer { schedule(.retryLog(name: name, timer: timer), after: wait) }
+            logger.warning("log_retry", metadata: ["source": "\(name)", "retry_in": "\(wait.logText)"])
+        } else if logRetries.removeValue(forKey: name) != nil {
+            logger.info("log_resumed", metadata: ["source": "\(name)"])
+        }
     }
 
     var reception: Reception { Reception(store: store, rules: rules, clock: clock) }

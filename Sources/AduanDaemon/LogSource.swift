@@ -30,15 +30,22 @@ final class LogSource: @unchecked Sendable {
 
     var fileName: String { (source.path as NSString).lastPathComponent }
 
+    /// Set when the last drain stopped on a fault (the file unreadable, a
+    /// commit refused): the daemon tries again with back-off rather than
+    /// waiting for the next line to be written.
+    private(set) var failed = false
+
     /// Reads and records every complete line available now.
     func drain(_ reception: Reception) -> [ReceptionOutcome] {
         var outcomes: [ReceptionOutcome] = []
+        failed = false
         while true {
             let lines: [LogLine]
             do {
                 lines = try follower.nextLines(limit: batch)
             } catch {
                 logger.error("log_read_failed", metadata: ["source": "\(source.name)", "path": "\(source.path)", "error": "\(error)"])
+                failed = true
                 return outcomes
             }
             guard let last = lines.last else { return outcomes }
@@ -51,6 +58,7 @@ final class LogSource: @unchecked Sendable {
                 logger.error("log_record_failed", metadata: ["source": "\(source.name)", "error": "\(error)"])
                 follower.close()
                 follower = LogFollower(path: source.path, resumingFrom: committed)
+                failed = true
                 return outcomes
             }
             if lines.count < batch { return outcomes }

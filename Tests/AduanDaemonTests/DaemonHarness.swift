@@ -64,14 +64,14 @@ final class RunningDaemon: @unchecked Sendable {
     ///   - start: false to do something before the daemon starts, then ``start()``.
     init(files: FaultySpoolFiles = FaultySpoolFiles(), busyTimeout: Duration = Store.defaultBusyTimeout,
          retry: RetryPolicy = RunningDaemon.quick, root: String? = nil,
-         clock: StepClock = StepClock("2026-11-23T09:00:00+07:00"), start: Bool = true) throws {
+         clock: StepClock = StepClock("2026-11-23T09:00:00+07:00"), extraConfig: String = "", start: Bool = true) throws {
         ownsRoot = root == nil
         self.root = root ?? NSTemporaryDirectory() + "aduan-fault-" + UUID().uuidString
         self.clock = clock
         try FileManager.default.createDirectory(atPath: self.root + "/config", withIntermediateDirectories: true)
         var url = URL(fileURLWithPath: #filePath)
         for _ in 0..<3 { url.deleteLastPathComponent() }
-        let text = try String(contentsOfFile: url.path + "/config/aduan.toml", encoding: .utf8)
+        let text = try String(contentsOfFile: url.path + "/config/aduan.toml", encoding: .utf8) + extraConfig
         config = try ConfigLoader.parse(text: text, file: self.root + "/config/aduan.toml")
         store = try Store(path: config.service.database, busyTimeout: busyTimeout)
         self.files = files

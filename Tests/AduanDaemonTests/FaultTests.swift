@@ -149,6 +149,33 @@ import Testing
         try await daemon.stop()
     }
 
+    /// A log batch whose commit a lock refused is read again from its
+    /// checkpoint with back-off, even if the log stays quiet.
+    @Test func aLogBatchRefusedByALockedDatabaseIsTriedAgainWithoutNewLines() async throws {
+        let daemon = try RunningDaemon(busyTimeout: .milliseconds(50), extraConfig: """
+
+            [[inbound]]
+            name = "shortcode-log"
+            kind = "jsonl"
+            path = "../var/log/sms.jsonl"
+
+            """, start: false)
+        let logPath = daemon.root + "/var/log/sms.jsonl"
+        try FileManager.default.createDirectory(atPath: daemon.root + "/var/log", withIntermediateDirectories: true)
+        daemon.start()
+        try await daemon.started()
+        let lock = try LockHolder(database: daemon.store.path)
+        let line = #"{"id":"m1","from":"6281234567890","to":"1708","text":"BANJAR jalan rusak","received_at":"x"}"# + "\n"
+        try Data(line.utf8).write(to: URL(fileURLWithPath: logPath))
+        try await daemon.waitFor("three retries") { daemon.log.with(event: "log_retry").count >= 3 }
+        #expect(try daemon.count("SELECT COUNT(*) FROM complaints") == 0)
+        try lock.release()
+        try await daemon.waitFor("the line recorded") { try daemon.count("SELECT COUNT(*) FROM complaints") == 1 }
+        #expect(try daemon.count("SELECT line FROM log_checkpoints") == 1)
+        try await daemon.waitFor("resumed") { daemon.log.with(event: "log_resumed").count == 1 }
+        try await daemon.stop()
+    }
+
     @Test func joiningExpiredPartsWaitsOutALockedDatabaseWithBackoff() async throws {
         let first = try RunningDaemon()
         try await first.started()
