@@ -14,6 +14,8 @@ let package = Package(
     products: [
         .executable(name: "aduan", targets: ["aduan"]),
         .executable(name: "aduan-bench", targets: ["aduan-bench"]),
+        // For Fuzz/Package.swift, which depends on this package by path.
+        .library(name: "AduanParsers", targets: ["AduanCore", "AduanConfig", "AduanGateways"]),
         .executable(name: "aduan-crash", targets: ["aduan-crash"]),
     ],
     dependencies: [

@@ -112,7 +112,8 @@ extension SourceLines {
             advance()
             let isArray = peek() == UInt8(ascii: "[")
             if isArray { advance() }
-            skipBlanks()
+            // Only spaces and tabs, as toml++ skips: to it a `\r` here is no blank (fuzzer: `[[\r`).
+            while let b = peek(), b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") { advance() }
             if let c = peek(), !Self.isBare(c), c != UInt8(ascii: "\""), c != UInt8(ascii: "'"), c != UInt8(ascii: "]") {
                 parserTraps.append((at, "a table header needs a name after its brackets, saw \(Self.describe(c))"))
             }
