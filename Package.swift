@@ -35,7 +35,9 @@ let package = Package(
             name: "AduanStore",
             dependencies: ["AduanCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .target(name: "AduanGateways", dependencies: ["AduanCore"]),
+        // syncfs(2), which Swift's Glibc module leaves out: the spool's group commit.
+        .target(name: "CLinuxExtras"),
+        .target(name: "AduanGateways", dependencies: ["AduanCore", "CLinuxExtras"]),
         .target(
             name: "AduanDaemon",
             dependencies: [

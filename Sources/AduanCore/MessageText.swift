@@ -11,6 +11,25 @@ public enum MessageText {
     /// NFC, zero-width characters dropped, runs of whitespace collapsed to one
     /// space, trimmed.
     public static func normalise(_ text: String) -> String {
+        // ASCII is already NFC and has no zero-width characters: the common
+        // case is collapsed on the bytes, without Foundation's normaliser.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            var out: [UInt8] = []
+            out.reserveCapacity(text.utf8.count)
+            var pendingSpace = false
+            for byte in text.utf8 {
+                if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) || byte == 0 {
+                    pendingSpace = !out.isEmpty
+                    continue
+                }
+                if pendingSpace {
+                    out.append(0x20)
+                    pendingSpace = false
+                }
+                out.append(byte)
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
         let nfc = text.precomposedStringWithCanonicalMapping
         var out = String.UnicodeScalarView()
         var pendingSpace = false

@@ -10,6 +10,17 @@ extension PhoneMask {
     /// named after its sender (`IN20261122_135900_00_+6281234567890_00.txt`
     /// becomes `IN20261122_135900_00_+62812****7890_00.txt`).
     public static func maskRuns(_ text: String) -> String {
+        // Most values (every log value passes here) hold no such run.
+        var run = 0
+        var found = false
+        for byte in text.utf8 {
+            run = byte >= 0x30 && byte <= 0x39 ? run + 1 : 0
+            if run >= maskedRunLength {
+                found = true
+                break
+            }
+        }
+        guard found else { return text }
         let scalars = Array(text.unicodeScalars)
         func isDigit(_ s: Unicode.Scalar) -> Bool { s.isASCII && ("0"..."9").contains(s) }
         guard scalars.lazy.filter(isDigit).count >= maskedRunLength else { return text }

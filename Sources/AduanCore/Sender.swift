@@ -13,8 +13,19 @@ public enum Sender: Sendable, Hashable {
     case alphanumeric(String)
 
     /// Normalises what the gateway wrote.
+    /// Trimmed of whitespace and newlines; Foundation only when an end is
+    /// not plain ASCII (a sender is parsed for every message and log line).
+    static func trimmed(_ raw: String) -> String {
+        if let first = raw.utf8.first, let last = raw.utf8.last, first < 0x80, last < 0x80,
+           first != 0x20, last != 0x20, !(0x09...0x0D).contains(first), !(0x09...0x0D).contains(last) {
+            return raw
+        }
+        return raw.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     public init(raw: String, countryCode: String) {
-        var text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = Self.trimmed(raw)
+        var text = trimmed
         text.removeAll { $0 == " " || $0 == "-" || $0 == "(" || $0 == ")" || $0 == "." }
         var international = false
         if text.hasPrefix("+") {
@@ -25,7 +36,7 @@ public enum Sender: Sendable, Hashable {
             text.removeFirst(2)
         }
         guard !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            self = .alphanumeric(raw.trimmingCharacters(in: .whitespacesAndNewlines))
+            self = .alphanumeric(trimmed)
             return
         }
         // Indonesian subscriber numbers have 9–13 digits after the 0; anything

@@ -9,13 +9,38 @@ public struct PhraseMatcher: Sendable {
         self.phrases = phrases.map(Self.tokens).filter { !$0.isEmpty }
     }
 
-    static func tokens(_ text: String) -> [String] {
-        text.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init)
+    /// The words of a text, lower-cased: letters and digits, anything else
+    /// separates. Every complaint is tokenised on the ingest path; most are
+    /// ASCII, which is split on the bytes rather than by Unicode properties.
+    public static func tokens(_ text: String) -> [String] {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else {
+            return text.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init)
+        }
+        var words: [String] = []
+        var word: [UInt8] = []
+        for byte in text.utf8 {
+            switch byte {
+            case 0x41...0x5A: word.append(byte | 0x20)
+            case 0x61...0x7A, 0x30...0x39: word.append(byte)
+            default:
+                if !word.isEmpty {
+                    words.append(String(decoding: word, as: UTF8.self))
+                    word.removeAll(keepingCapacity: true)
+                }
+            }
+        }
+        if !word.isEmpty { words.append(String(decoding: word, as: UTF8.self)) }
+        return words
     }
 
     /// How many of the phrases occur in the text (each counted once).
     public func hits(in text: String) -> Int {
-        let words = Self.tokens(text)
+        hits(inTokens: Self.tokens(text))
+    }
+
+    /// ``hits(in:)`` for a text already split by ``tokens(_:)``, when several
+    /// matchers look at the same complaint.
+    public func hits(inTokens words: [String]) -> Int {
         guard !words.isEmpty else { return 0 }
         var count = 0
         for phrase in phrases where phrase.count <= words.count {
@@ -40,7 +65,8 @@ public struct AgencySuggester: Sendable {
 
     /// The suggested agency, and whether it is a single clear suggestion (no tie).
     public func suggest(_ text: String) -> (agency: String, clear: Bool)? {
-        let scored = agencies.map { ($0.id, $0.matcher.hits(in: text)) }.filter { $0.1 > 0 }
+        let words = PhraseMatcher.tokens(text)
+        let scored = agencies.map { ($0.id, $0.matcher.hits(inTokens: words)) }.filter { $0.1 > 0 }
         guard let best = scored.max(by: { $0.1 < $1.1 }) else { return nil }
         let tied = scored.filter { $0.1 == best.1 }.count > 1
         return (best.0, !tied)

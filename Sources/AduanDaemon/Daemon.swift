@@ -29,6 +29,8 @@ public final class Daemon: Service, @unchecked Sendable {
         case watch(WatchEvent)
         case reload
         case settle(path: String, source: String, snapshot: FileSnapshot?)
+        /// Take the files queued so far as one batch.
+        case drain
         case spool
         case partsDue
         case logChanged(String)
@@ -63,6 +65,18 @@ public final class Daemon: Service, @unchecked Sendable {
     var databaseRetry: Backoff
     var waitingForDatabase: [String] = []
     var waitingSet: Set<String> = []
+    /// Files ready to be read, in arrival order, until the next `.drain`
+    /// takes them as a batch. Events that arrive while a batch is being
+    /// processed queue up behind the `.drain` that follows it, so at idle a
+    /// batch is one file (sent at once) and under load batches grow by
+    /// themselves: group commit without a timer.
+    var pending: [String] = []
+    var pendingSet: Set<String> = []
+    var drainQueued = false
+    /// Files per batch: bounds the time one transaction holds the writer.
+    let maxBatch = 1024
+    /// Set when a batch recorded something that has a reply to spool.
+    var spoolDue = false
     /// Files left in a spool by a failure of their own (not moved, or refused).
     var fileRetries: [String: Backoff] = [:]
     /// Inbound directories that went away, until they are watched again.
@@ -162,8 +176,10 @@ public final class Daemon: Service, @unchecked Sendable {
     func handle(_ event: Event) {
         switch event {
         case .watch(.ready(let directory, let name)):
-            guard let processor = processors[directory] else { return }
-            ingest(path: directory + "/" + name, processor: processor)
+            guard processors[directory] != nil else { return }
+            enqueue(directory + "/" + name)
+        case .drain:
+            drainPending()
         case .watch(.overflow):
             logger.warning("inotify_overflow")
             // A lost event may have been a directory going away: watch each
@@ -193,9 +209,8 @@ public final class Daemon: Service, @unchecked Sendable {
             if databaseRetry.fire(timer) { retryWaitingFiles() }
         case .retryFile(let path, let timer):
             guard fileRetries[path]?.fire(timer) == true else { return }
-            let directory = (path as NSString).deletingLastPathComponent
-            if let processor = processors[directory] {
-                ingest(path: path, processor: processor)
+            if processors[(path as NSString).deletingLastPathComponent] != nil {
+                enqueue(path)
             } else {
                 fileRetries[path] = nil
             }
@@ -214,18 +229,65 @@ public final class Daemon: Service, @unchecked Sendable {
         }
     }
 
-    /// Takes one file through its processor, unless the database is known to
-    /// be unavailable: then it waits with the others for the next probe.
-    func ingest(path: String, processor: InboundProcessor) {
+    /// Queues a file for the next batch.
+    func enqueue(_ path: String) {
+        guard pendingSet.insert(path).inserted else { return }
+        pending.append(path)
+        queueDrain()
+    }
+
+    func queueDrain() {
+        guard !drainQueued else { return }
+        drainQueued = true
+        continuation?.yield(.drain)
+    }
+
+    /// Takes what is queued (up to ``maxBatch``) as one batch; the rest go in
+    /// the next, after whatever events have come in meanwhile.
+    func drainPending() {
+        drainQueued = false
+        let batch = Array(pending.prefix(maxBatch))
+        pending.removeFirst(batch.count)
+        pendingSet.subtract(batch)
+        if !pending.isEmpty { queueDrain() }
+        ingest(batch)
+    }
+
+    /// Takes files through their processors, one transaction per inbound
+    /// directory, then spools every reply of the batch at once; unless the
+    /// database is known to be unavailable: then they wait with the others
+    /// for the next probe.
+    func ingest(_ paths: [String]) {
         if let wait = databaseRetry.remaining() {
-            if waitingSet.insert(path).inserted { waitingForDatabase.append(path) }
+            for path in paths where waitingSet.insert(path).inserted { waitingForDatabase.append(path) }
             logger.warning("ingest_waiting", metadata: [
-                "source": "\(processor.source.name)", "file": "\((path as NSString).lastPathComponent)",
-                "reason": "database unavailable", "retry_in": "\(wait.logText)", "waiting": "\(waitingForDatabase.count)",
+                "files": "\(paths.count)", "reason": "database unavailable", "retry_in": "\(wait.logText)",
+                "waiting": "\(waitingForDatabase.count)",
             ])
             return
         }
-        handle(processor.attempt(path: path), processor: processor, path: path)
+        var groups: [(processor: InboundProcessor, paths: [String])] = []
+        var groupIndex: [String: Int] = [:]
+        for path in paths {
+            let directory = DurableFile.directoryPart(of: path)
+            guard let processor = processors[directory] else { continue }
+            if let index = groupIndex[directory] {
+                groups[index].paths.append(path)
+            } else {
+                groupIndex[directory] = groups.count
+                groups.append((processor, [path]))
+            }
+        }
+        let started = ContinuousClock.now
+        for group in groups {
+            for (path, attempt) in zip(group.paths, group.processor.attempt(paths: group.paths)) {
+                handle(attempt, processor: group.processor, path: path)
+            }
+        }
+        let recorded = ContinuousClock.now
+        flushSpoolIfDue()
+        logger.debug("batch", metadata: ["files": "\(paths.count)", "record": "\((recorded - started).logText)",
+                                         "spool": "\((ContinuousClock.now - recorded).logText)"])
     }
 
     func handle(_ attempt: InboundProcessor.Attempt, processor: InboundProcessor, path: String) {
@@ -236,7 +298,9 @@ public final class Daemon: Service, @unchecked Sendable {
             // the back-off, and every file waiting for it follows.
             if waitingSet.insert(path).inserted { waitingForDatabase.append(path) }
             let (wait, timer) = databaseRetry.failure()
-            if let timer { schedule(.retryDatabase(timer), after: wait) }
+            // A batch fails as a whole: one line for it, from its first file.
+            guard let timer else { return }
+            schedule(.retryDatabase(timer), after: wait)
             logger.error("ingest_failed", metadata: [
                 "source": "\(source)", "file": "\(name)", "error": "\(error)", "retry_in": "\(wait.logText)",
                 "waiting": "\(waitingForDatabase.count)",
@@ -272,16 +336,18 @@ public final class Daemon: Service, @unchecked Sendable {
         }
     }
 
-    /// The database probe: the first waiting file, then, once one is
-    /// recorded, the rest in order, until the database fails again.
+    /// The database probe: the first waiting file alone; once it is
+    /// recorded, the rest are queued again in order and go in batches.
     func retryWaitingFiles() {
-        while !databaseRetry.isScheduled, !waitingForDatabase.isEmpty {
-            let path = waitingForDatabase.removeFirst()
-            waitingSet.remove(path)
-            let directory = (path as NSString).deletingLastPathComponent
-            guard let processor = processors[directory] else { continue }
-            handle(processor.attempt(path: path), processor: processor, path: path)
-        }
+        guard !waitingForDatabase.isEmpty else { return }
+        let probe = waitingForDatabase.removeFirst()
+        waitingSet.remove(probe)
+        ingest([probe])
+        guard !databaseRetry.isScheduled else { return }
+        let rest = waitingForDatabase
+        waitingForDatabase = []
+        waitingSet = []
+        for path in rest { enqueue(path) }
     }
 
     /// The CLI's commits (desk actions, reminders held for quiet hours) reach
@@ -302,9 +368,17 @@ public final class Daemon: Service, @unchecked Sendable {
         }
     }
 
+    /// Notes what the outcomes need; the caller spools once for its batch
+    /// (``flushSpoolIfDue()``).
     func handleOutcomes(_ outcomes: [ReceptionOutcome]) {
-        if outcomes.contains(where: { if case .recorded(_, _, _, true) = $0 { true } else { false } }) { flushSpool() }
+        if outcomes.contains(where: { if case .recorded(_, _, _, true) = $0 { true } else { false } }) { spoolDue = true }
         if outcomes.contains(where: { if case .held = $0 { true } else { false } }) { schedulePartsExpiry() }
+    }
+
+    func flushSpoolIfDue() {
+        guard spoolDue else { return }
+        spoolDue = false
+        flushSpool()
     }
 
     /// Opens every jsonl source at its committed checkpoint and watches it.
@@ -414,12 +488,12 @@ public final class Daemon: Service, @unchecked Sendable {
 
     func settle(path: String, source: String, previous: FileSnapshot?) {
         let directory = (path as NSString).deletingLastPathComponent
-        guard let processor = processors[directory] else { return }
+        guard processors[directory] != nil else { return }
         guard let now = InboundFile.snapshot(path) else { return }
         let age = clock.now().timeIntervalSince(Date(timeIntervalSince1970: TimeInterval(now.mtimeNanoseconds) / 1e9))
         let settled = (previous == nil && age >= settleSeconds) || (previous == now)
         if settled || !now.isRegular {
-            ingest(path: path, processor: processor)
+            enqueue(path)
         } else {
             schedule(.settle(path: path, source: source, snapshot: now), after: settleDelay)
         }
@@ -529,6 +603,7 @@ public final class Daemon: Service, @unchecked Sendable {
     func drainLog(_ name: String) {
         guard let log = logSources[name] else { return }
         handleOutcomes(log.drain(reception))
+        flushSpoolIfDue()
         if log.failed {
             var backoff = logRetries[name] ?? Backoff(retry)
             let (wait, timer) = backoff.failure()

@@ -83,29 +83,73 @@ public struct InboundProcessor: Sendable {
     /// Processes `path` once and leaves failures to the caller, which logs
     /// them with its retry (the daemon).
     public func attempt(path: String) -> Attempt {
-        let name = (path as NSString).lastPathComponent
-        guard !name.hasPrefix(".") else { return Attempt(result: .skipped) }
+        attempt(paths: [path])[0]
+    }
+
+    /// Processes several files of this source at once, one attempt each, in
+    /// order. Their messages are recorded in one transaction (group commit:
+    /// one fsync of the database for the lot), each file in a savepoint of its
+    /// own, so one file refused by a constraint does not take the others with
+    /// it. A failure of the database as a whole fails them all, and they stay
+    /// in the spool.
+    public func attempt(paths: [String]) -> [Attempt] {
+        var attempts: [Attempt?] = []
+        var parsed: [(index: Int, file: ParsedFile)] = []
+        for path in paths {
+            switch prepare(path: path) {
+            case .done(let attempt):
+                attempts.append(attempt)
+            case .parsed(let file):
+                parsed.append((attempts.count, file))
+                attempts.append(nil)
+            }
+        }
+        if !parsed.isEmpty {
+            for (index, attempt) in zip(parsed.map(\.index), receive(parsed.map(\.file))) {
+                attempts[index] = attempt
+            }
+        }
+        return attempts.map { $0 ?? Attempt(result: .skipped) }
+    }
+
+    /// A file read and parsed, waiting for the transaction.
+    struct ParsedFile {
+        var path: String
+        var name: String
+        var raw: [UInt8]
+        var messages: [InboundSMS]
+    }
+
+    enum Prepared {
+        /// Nothing for the database to do: skipped, or rejected (and set aside).
+        case done(Attempt)
+        case parsed(ParsedFile)
+    }
+
+    func prepare(path: String) -> Prepared {
+        let name = DurableFile.lastComponent(of: path)
+        guard !name.hasPrefix(".") else { return .done(Attempt(result: .skipped)) }
         switch InboundFile.read(path, maxBytes: Self.maxBytes) {
         case .vanished:
-            return Attempt(result: .skipped)
+            return .done(Attempt(result: .skipped))
         case .notRegular(let what):
-            return reject(path, reason: "not a regular file (\(what)); never followed")
+            return .done(reject(path, reason: "not a regular file (\(what)); never followed"))
         case .tooLarge(let size):
-            return reject(path, reason: "\(size) bytes, larger than any SMS (limit \(Self.maxBytes))")
+            return .done(reject(path, reason: "\(size) bytes, larger than any SMS (limit \(Self.maxBytes))"))
         case .unreadable(let why):
-            return reject(path, reason: "unreadable: \(why)")
+            return .done(reject(path, reason: "unreadable: \(why)"))
         case .bytes(let bytes) where bytes.isEmpty:
             // smsd creates its file empty (mkstemp) before it writes it; an
             // empty file is one still to come, not a bad one. Its next close
             // brings it back.
             logger.debug("empty_file_skipped", metadata: ["source": "\(source.name)", "file": "\(name)"])
-            return Attempt(result: .skipped)
+            return .done(Attempt(result: .skipped))
         case .bytes(let bytes):
             switch parse(bytes, name: name) {
             case .failure(let rejection):
-                return reject(path, reason: rejection.reason)
+                return .done(reject(path, reason: rejection.reason))
             case .success(let messages):
-                return receive(messages, raw: bytes, path: path, name: name)
+                return .parsed(ParsedFile(path: path, name: name, raw: bytes, messages: messages))
             }
         }
     }
@@ -121,23 +165,49 @@ public struct InboundProcessor: Sendable {
         }
     }
 
-    /// All messages of one file in one transaction: the file is recorded
-    /// whole or not at all.
-    func receive(_ messages: [InboundSMS], raw: [UInt8], path: String, name: String) -> Attempt {
-        let outcomes: [ReceptionOutcome]
+    /// All messages of each file in one savepoint (a file is recorded whole
+    /// or not at all), every file in one transaction; then each recorded file
+    /// is moved out of the spool. The commit comes first, so a crash in
+    /// between leaves only files that are recognised as already recorded.
+    func receive(_ files: [ParsedFile]) -> [Attempt] {
         let now = reception.clock.now()
+        let results: [Swift.Result<[ReceptionOutcome], any Error>]
         do {
-            outcomes = try reception.store.pool.write { db in
-                try messages.map { try reception.receive(db, $0, raw: raw, source: source.name, ref: name, now: now) }
+            results = try reception.store.pool.write { db in
+                var results: [Swift.Result<[ReceptionOutcome], any Error>] = []
+                for file in files {
+                    var outcomes: [ReceptionOutcome] = []
+                    do {
+                        try db.inSavepoint {
+                            outcomes = try file.messages.map {
+                                try reception.receive(db, $0, raw: file.raw, source: source.name, ref: file.name, now: now)
+                            }
+                            return .commit
+                        }
+                        results.append(.success(outcomes))
+                    } catch where !Self.isDatabaseWide(error) {
+                        results.append(.failure(error))
+                    }
+                }
+                return results
             }
         } catch {
-            return Attempt(result: .failed("\(error)"), databaseUnavailable: Self.isDatabaseWide(error))
+            let attempt = Attempt(result: .failed("\(error)"), databaseUnavailable: Self.isDatabaseWide(error))
+            return files.map { _ in attempt }
         }
-        for (sms, outcome) in zip(messages, outcomes) {
-            let sender = Sender(raw: sms.sender, countryCode: reception.rules.config.service.countryCode)
-            Self.log(outcome, logger: logger, metadata: ["source": "\(source.name)", "file": "\(name)", "sender": "\(sender.masked)"])
+        return zip(files, results).map { file, result in
+            switch result {
+            case .failure(let error):
+                return Attempt(result: .failed("\(error)"))
+            case .success(let outcomes):
+                for (sms, outcome) in zip(file.messages, outcomes) {
+                    let sender = Sender(raw: sms.sender, countryCode: reception.rules.config.service.countryCode)
+                    Self.log(outcome, logger: logger, metadata: ["source": "\(source.name)", "file": "\(file.name)",
+                                                                 "sender": "\(sender.masked)"])
+                }
+                return Attempt(result: .recorded(outcomes), notMoved: finish(file.path))
+            }
         }
-        return Attempt(result: .recorded(outcomes), notMoved: finish(path))
     }
 
     /// SQLite failures of the database as a whole, which pass by themselves

@@ -41,13 +41,33 @@ public struct LogfmtHandler: LogHandler {
     }
 
     /// Values with spaces, quotes or `=` are quoted; newlines never reach the
-    /// log, so one event stays one line.
+    /// log, so one event stays one line. One pass over the bytes: most values
+    /// need nothing, and this runs for every value of every line.
     static func quote(_ value: String) -> String {
-        let flat = value.replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
-        if flat.isEmpty || flat.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" || $0 == "\t" }) {
-            return "\"" + flat.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        var quoted = value.isEmpty
+        var plain = true
+        for byte in value.utf8 {
+            switch byte {
+            case 0x20, 0x09, 0x3D: quoted = true
+            case 0x22: quoted = true; plain = false
+            case 0x0A, 0x0D, 0x5C: plain = false
+            default: continue
+            }
         }
-        return flat
+        if plain { return quoted ? "\"" + value + "\"" : value }
+        var out: [UInt8] = quoted ? [0x22] : []
+        out.reserveCapacity(value.utf8.count + 8)
+        for byte in value.utf8 {
+            switch byte {
+            case 0x0A: out += [0x5C, UInt8(ascii: "n")]
+            case 0x0D: out += [0x5C, UInt8(ascii: "r")]
+            // Escaped only inside quotes, as an unquoted value is read verbatim.
+            case 0x5C where quoted, 0x22 where quoted: out += [0x5C, byte]
+            default: out.append(byte)
+            }
+        }
+        if quoted { out.append(0x22) }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func timestamp() -> String {
@@ -56,8 +76,12 @@ public struct LogfmtHandler: LogHandler {
         var t = time_t(ts.tv_sec)
         var parts = tm()
         gmtime_r(&t, &parts)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
-                      parts.tm_hour, parts.tm_min, parts.tm_sec, Int(ts.tv_nsec / 1_000_000))
+        func pad(_ value: Int32, _ width: Int = 2) -> String {
+            let digits = String(value)
+            return digits.count < width ? String(repeating: "0", count: width - digits.count) + digits : digits
+        }
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1))-\(pad(parts.tm_mday))T\(pad(parts.tm_hour)):"
+            + "\(pad(parts.tm_min)):\(pad(parts.tm_sec)).\(pad(Int32(ts.tv_nsec / 1_000_000), 3))Z"
     }
 
     public static let stderr: @Sendable (String) -> Void = { line in

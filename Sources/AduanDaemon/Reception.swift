@@ -61,7 +61,10 @@ public struct Reception: Sendable {
                         now: Date) throws -> ReceptionOutcome {
         let sender = Sender(raw: sms.sender, countryCode: rules.config.service.countryCode)
         let identity = Self.identity(sender: sender.stored, sms: sms, raw: raw)
-        if try InboundMessages.exists(db, identity: identity) || HeldParts.exists(db, identity: identity) {
+        // Only a part can have been held: its identity carries the part, so
+        // a whole message never matches a held one.
+        if try InboundMessages.exists(db, identity: identity)
+            || (sms.part != nil && HeldParts.exists(db, identity: identity)) {
             return .alreadyRecorded
         }
         if let part = sms.part, part.total > 1 {

@@ -70,7 +70,25 @@ struct SmstoolsFile {
 
     /// The first header of that name; smstools' default English names, any case.
     func header(_ name: String) -> String? {
-        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+        headers.first { Self.equalIgnoringASCIICase($0.name, name) }?.value
+    }
+
+    /// Header names are ASCII; comparing bytes avoids Foundation's Unicode
+    /// comparison, which cost more than the rest of the parse.
+    static func equalIgnoringASCIICase(_ a: String, _ b: String) -> Bool {
+        var x = a.utf8.makeIterator()
+        var y = b.utf8.makeIterator()
+        while true {
+            switch (x.next(), y.next()) {
+            case (nil, nil): return true
+            case (let p?, let q?):
+                if p == q { continue }
+                let lp = (p >= 0x41 && p <= 0x5A) ? p | 0x20 : p
+                let lq = (q >= 0x41 && q <= 0x5A) ? q | 0x20 : q
+                if lp != lq { return false }
+            default: return false
+            }
+        }
     }
 
     static func split(_ bytes: [UInt8]) -> Result<SmstoolsFile, InboundRejection> {
@@ -108,7 +126,14 @@ struct SmstoolsFile {
     /// Header values are ASCII in practice, but an alphanumeric sender may come
     /// through in the modem's Latin-9; either way the bytes are kept, not replaced.
     private static func headerText(_ bytes: ArraySlice<UInt8>) -> String {
-        let text = String(validating: bytes, as: UTF8.self) ?? TextDecoding.latin9(bytes).text
+        // Spaces and tabs are trimmed on the bytes; only a value that still
+        // starts or ends beyond ASCII (a no-break space) needs Unicode's idea
+        // of whitespace.
+        var trimmed = bytes
+        while let first = trimmed.first, first == 0x20 || first == 0x09 { trimmed = trimmed.dropFirst() }
+        while let last = trimmed.last, last == 0x20 || last == 0x09 { trimmed = trimmed.dropLast() }
+        let text = String(validating: trimmed, as: UTF8.self) ?? TextDecoding.latin9(trimmed).text
+        if let first = trimmed.first, let last = trimmed.last, first < 0x80, last < 0x80 { return text }
         return text.trimmingCharacters(in: .whitespaces)
     }
 

@@ -133,31 +133,35 @@ public enum Complaints {
     public static func insert(_ db: Database, _ new: NewComplaint, actor: String = "aduan") throws -> ComplaintRecord {
         let ticket = try TicketSequence.next(db, prefix: new.prefix)
         let now = Millis.from(new.receivedAt)
-        try db.execute(
-            sql: """
+        // RETURNING hands back the row as stored (defaults included) without
+        // a second query.
+        guard let row = try Row.fetchOne(
+            db,
+            cachedSQL: """
                 INSERT INTO complaints (ticket, prefix, seq, route, region, sender, text, dedupe_key, match_kind,
                     received_at, priority, agency_suggested, status, first_response_due, resolution_due, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?, ?)
+                RETURNING \(ComplaintRecord.columns)
                 """,
             arguments: [ticket.description, ticket.prefix, ticket.number, new.route, new.region, new.sender, new.text,
                         new.dedupeKey, new.matchKind.rawValue, now, new.priority.rawValue, new.agencySuggested,
                         Millis.from(new.firstResponseDue), Millis.from(new.resolutionDue), now])
-        let id = db.lastInsertedRowID
-        try Events.append(db, complaintID: id, at: new.receivedAt, kind: "received", actor: actor,
-                          note: new.priority == .urgent ? "urgent" : nil)
-        guard let record = try find(db, id: id) else {
-            throw DatabaseError(resultCode: .SQLITE_INTERNAL, message: "complaint \(id) vanished after insert")
+        else {
+            throw DatabaseError(resultCode: .SQLITE_INTERNAL, message: "complaint \(ticket) not returned by its insert")
         }
+        let record = ComplaintRecord(row: row)
+        try Events.append(db, complaintID: record.id, at: new.receivedAt, kind: "received", actor: actor,
+                          note: new.priority == .urgent ? "urgent" : nil)
         return record
     }
 
     public static func find(_ db: Database, id: Int64) throws -> ComplaintRecord? {
-        try Row.fetchOne(db, sql: "SELECT \(ComplaintRecord.columns) FROM complaints WHERE id = ?", arguments: [id])
+        try Row.fetchOne(db, cachedSQL: "SELECT \(ComplaintRecord.columns) FROM complaints WHERE id = ?", arguments: [id])
             .map(ComplaintRecord.init(row:))
     }
 
     public static func find(_ db: Database, ticket: Ticket) throws -> ComplaintRecord? {
-        try Row.fetchOne(db, sql: "SELECT \(ComplaintRecord.columns) FROM complaints WHERE prefix = ? AND seq = ?",
+        try Row.fetchOne(db, cachedSQL: "SELECT \(ComplaintRecord.columns) FROM complaints WHERE prefix = ? AND seq = ?",
                          arguments: [ticket.prefix, ticket.number])
             .map(ComplaintRecord.init(row:))
     }
@@ -167,7 +171,7 @@ public enum Complaints {
     public static func duplicate(_ db: Database, sender: String, route: String?, dedupeKey: String, since: Date) throws -> ComplaintRecord? {
         try Row.fetchOne(
             db,
-            sql: """
+            cachedSQL: """
                 SELECT \(ComplaintRecord.columns) FROM complaints
                 WHERE sender = ? AND received_at >= ? AND dedupe_key = ? AND route IS ?
                 ORDER BY received_at DESC LIMIT 1
@@ -178,7 +182,7 @@ public enum Complaints {
 
     /// Complaints the sender filed since the instant (the hourly budget, §3.9).
     public static func count(_ db: Database, sender: String, since: Date) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM complaints WHERE sender = ? AND received_at >= ?",
+        try Int.fetchOne(db, cachedSQL: "SELECT COUNT(*) FROM complaints WHERE sender = ? AND received_at >= ?",
                          arguments: [sender, Millis.from(since)]) ?? 0
     }
 
@@ -186,7 +190,7 @@ public enum Complaints {
     public static func latest(_ db: Database, sender: String, limit: Int) throws -> [ComplaintRecord] {
         try Row.fetchAll(
             db,
-            sql: "SELECT \(ComplaintRecord.columns) FROM complaints WHERE sender = ? ORDER BY received_at DESC, id DESC LIMIT ?",
+            cachedSQL: "SELECT \(ComplaintRecord.columns) FROM complaints WHERE sender = ? ORDER BY received_at DESC, id DESC LIMIT ?",
             arguments: [sender, limit]
         ).map(ComplaintRecord.init(row:))
     }
@@ -267,7 +271,7 @@ extension Complaints {
 
     /// The citizen's satisfaction answer; `TIDAK` flags the complaint for the desk.
     public static func rate(_ db: Database, complaint: ComplaintRecord, satisfied: Bool, comment: String, at now: Date) throws {
-        try db.execute(sql: "UPDATE complaints SET rating = ?, flagged = ?, updated_at = ? WHERE id = ?",
+        try db.execute(cachedSQL: "UPDATE complaints SET rating = ?, flagged = ?, updated_at = ? WHERE id = ?",
                        arguments: [satisfied ? "puas" : "tidak", !satisfied, Millis.from(now), complaint.id])
         try Events.append(db, complaintID: complaint.id, at: now, kind: satisfied ? "rated_puas" : "rated_tidak",
                           actor: "citizen", note: comment.isEmpty ? nil : comment)
@@ -275,7 +279,7 @@ extension Complaints {
 
     /// The sender's latest resolved complaint: what a bare `PUAS` answers.
     public static func latestResolved(_ db: Database, sender: String) throws -> ComplaintRecord? {
-        try Row.fetchOne(db, sql: """
+        try Row.fetchOne(db, cachedSQL: """
             SELECT \(ComplaintRecord.columns) FROM complaints WHERE sender = ? AND status = 'resolved'
             ORDER BY closed_at DESC, id DESC LIMIT 1
             """, arguments: [sender]).map(ComplaintRecord.init(row:))
@@ -295,16 +299,16 @@ extension DeskAction {
 /// Numbers that sent STOP (§3.5).
 public enum OptOuts {
     public static func stop(_ db: Database, number: String, at now: Date) throws {
-        try db.execute(sql: "INSERT INTO opt_outs (number, at) VALUES (?, ?) ON CONFLICT (number) DO NOTHING",
+        try db.execute(cachedSQL: "INSERT INTO opt_outs (number, at) VALUES (?, ?) ON CONFLICT (number) DO NOTHING",
                        arguments: [number, Millis.from(now)])
     }
 
     public static func start(_ db: Database, number: String) throws {
-        try db.execute(sql: "DELETE FROM opt_outs WHERE number = ?", arguments: [number])
+        try db.execute(cachedSQL: "DELETE FROM opt_outs WHERE number = ?", arguments: [number])
     }
 
     public static func isStopped(_ db: Database, number: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM opt_outs WHERE number = ?)", arguments: [number]) ?? false
+        try Bool.fetchOne(db, cachedSQL: "SELECT EXISTS (SELECT 1 FROM opt_outs WHERE number = ?)", arguments: [number]) ?? false
     }
 }
 
@@ -312,11 +316,14 @@ public enum OptOuts {
 /// wrote down always means the same complaint.
 enum TicketSequence {
     static func next(_ db: Database, prefix: String) throws -> Ticket {
-        try db.execute(sql: """
+        let last = try Int.fetchOne(db, cachedSQL: """
             INSERT INTO ticket_sequences (prefix, last) VALUES (?, 1)
             ON CONFLICT (prefix) DO UPDATE SET last = last + 1
+            RETURNING last
             """, arguments: [prefix])
-        let last = try Int.fetchOne(db, sql: "SELECT last FROM ticket_sequences WHERE prefix = ?", arguments: [prefix]) ?? 1
+        guard let last else {
+            throw DatabaseError(resultCode: .SQLITE_INTERNAL, message: "ticket sequence \(prefix) not returned by its update")
+        }
         return Ticket(prefix: prefix, number: last)
     }
 }

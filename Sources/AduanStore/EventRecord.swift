@@ -12,12 +12,12 @@ public struct EventRecord: Sendable, Equatable {
 
 public enum Events {
     public static func append(_ db: Database, complaintID: Int64, at: Date, kind: String, actor: String, note: String?) throws {
-        try db.execute(sql: "INSERT INTO events (complaint_id, at, kind, actor, note) VALUES (?, ?, ?, ?, ?)",
+        try db.execute(cachedSQL: "INSERT INTO events (complaint_id, at, kind, actor, note) VALUES (?, ?, ?, ?, ?)",
                        arguments: [complaintID, Millis.from(at), kind, actor, note])
     }
 
     public static func of(_ db: Database, complaintID: Int64) throws -> [EventRecord] {
-        try Row.fetchAll(db, sql: "SELECT at, kind, actor, note FROM events WHERE complaint_id = ? ORDER BY at, id",
+        try Row.fetchAll(db, cachedSQL: "SELECT at, kind, actor, note FROM events WHERE complaint_id = ? ORDER BY at, id",
                          arguments: [complaintID])
             .map { EventRecord(at: Millis.date($0["at"]), kind: $0["kind"], actor: $0["actor"], note: $0["note"]) }
     }

@@ -71,12 +71,12 @@ public struct NewHeldPart: Sendable {
 /// is only 8 or 16 bits and wraps, and two phones may pick the same one.
 public enum HeldParts {
     public static func exists(_ db: Database, identity: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM held_parts WHERE identity = ?)", arguments: [identity]) ?? false
+        try Bool.fetchOne(db, cachedSQL: "SELECT EXISTS (SELECT 1 FROM held_parts WHERE identity = ?)", arguments: [identity]) ?? false
     }
 
     /// The open (not yet joined) group the part belongs to.
     public static func group(_ db: Database, sender: String, reference: Int, total: Int) throws -> [HeldPart] {
-        try Row.fetchAll(db, sql: """
+        try Row.fetchAll(db, cachedSQL: """
             SELECT \(HeldPart.columns) FROM held_parts
             WHERE sender = ? AND reference = ? AND total = ? AND joined_into IS NULL ORDER BY sequence, id
             """, arguments: [sender, reference, total]).map(HeldPart.init(row:))
@@ -84,7 +84,7 @@ public enum HeldParts {
 
     /// Holds a part; the group's deadline is counted from its first part.
     public static func hold(_ db: Database, _ part: NewHeldPart, expiresAt: Date) throws {
-        try db.execute(sql: """
+        try db.execute(cachedSQL: """
             INSERT INTO held_parts (identity, source, source_ref, sender, reference, total, sequence, text, raw, damaged,
                 sent_at, received_at, expires_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -95,13 +95,13 @@ public enum HeldParts {
 
     public static func markJoined(_ db: Database, ids: [Int64], into inboundID: Int64) throws {
         for id in ids {
-            try db.execute(sql: "UPDATE held_parts SET joined_into = ? WHERE id = ?", arguments: [inboundID, id])
+            try db.execute(cachedSQL: "UPDATE held_parts SET joined_into = ? WHERE id = ?", arguments: [inboundID, id])
         }
     }
 
     /// Open groups whose time is up, each as its parts.
     public static func expired(_ db: Database, at now: Date) throws -> [[HeldPart]] {
-        let parts = try Row.fetchAll(db, sql: """
+        let parts = try Row.fetchAll(db, cachedSQL: """
             SELECT \(HeldPart.columns) FROM held_parts
             WHERE joined_into IS NULL AND expires_at <= ? ORDER BY sender, reference, total, sequence
             """, arguments: [Millis.from(now)]).map(HeldPart.init(row:))
@@ -118,10 +118,10 @@ public enum HeldParts {
 
     /// When the earliest open group times out, for a one-shot timer.
     public static func nextExpiry(_ db: Database) throws -> Date? {
-        try Int64.fetchOne(db, sql: "SELECT MIN(expires_at) FROM held_parts WHERE joined_into IS NULL").map(Millis.date)
+        try Int64.fetchOne(db, cachedSQL: "SELECT MIN(expires_at) FROM held_parts WHERE joined_into IS NULL").map(Millis.date)
     }
 
     public static func openCount(_ db: Database) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM held_parts WHERE joined_into IS NULL") ?? 0
+        try Int.fetchOne(db, cachedSQL: "SELECT COUNT(*) FROM held_parts WHERE joined_into IS NULL") ?? 0
     }
 }

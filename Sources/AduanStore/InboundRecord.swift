@@ -49,12 +49,12 @@ public enum InboundMessages {
     /// Whether a message with this identity was already recorded: the same
     /// file seen twice, or the gateway delivering it again under another name.
     public static func exists(_ db: Database, identity: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM inbound_messages WHERE identity = ?)", arguments: [identity]) ?? false
+        try Bool.fetchOne(db, cachedSQL: "SELECT EXISTS (SELECT 1 FROM inbound_messages WHERE identity = ?)", arguments: [identity]) ?? false
     }
 
     public static func insert(_ db: Database, _ new: NewInbound, complaintID: Int64?) throws -> Int64 {
         try db.execute(
-            sql: """
+            cachedSQL: """
                 INSERT INTO inbound_messages (identity, source, source_ref, received_at, sender, sender_kind, text, raw,
                     intent, match_kind, route, complaint_id, flags)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -66,14 +66,14 @@ public enum InboundMessages {
     }
 
     public static func of(_ db: Database, complaintID: Int64) throws -> [InboundRecord] {
-        try Row.fetchAll(db, sql: """
+        try Row.fetchAll(db, cachedSQL: """
             SELECT id, source, source_ref, received_at, sender, text, intent, complaint_id, flags
             FROM inbound_messages WHERE complaint_id = ? ORDER BY received_at, id
             """, arguments: [complaintID]).map(record)
     }
 
     public static func all(_ db: Database) throws -> [InboundRecord] {
-        try Row.fetchAll(db, sql: """
+        try Row.fetchAll(db, cachedSQL: """
             SELECT id, source, source_ref, received_at, sender, text, intent, complaint_id, flags
             FROM inbound_messages ORDER BY id
             """).map(record)
@@ -91,11 +91,11 @@ public enum InboundMessages {
 /// Files that could not be parsed: counted and kept for the operator.
 public enum Rejections {
     public static func record(_ db: Database, source: String, file: String, movedTo: String?, reason: String, at: Date) throws {
-        try db.execute(sql: "INSERT INTO rejections (source, file, moved_to, reason, at) VALUES (?, ?, ?, ?, ?)",
+        try db.execute(cachedSQL: "INSERT INTO rejections (source, file, moved_to, reason, at) VALUES (?, ?, ?, ?, ?)",
                        arguments: [source, file, movedTo, reason, Millis.from(at)])
     }
 
     public static func count(_ db: Database) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rejections") ?? 0
+        try Int.fetchOne(db, cachedSQL: "SELECT COUNT(*) FROM rejections") ?? 0
     }
 }

@@ -83,7 +83,7 @@ public enum Outbox {
     @discardableResult
     public static func enqueue(_ db: Database, _ new: NewOutbound) throws -> Int64 {
         try db.execute(
-            sql: """
+            cachedSQL: """
                 INSERT INTO outbox (recipient, kind, text, state, complaint_id, ticket, inbound_id, created_at, not_before)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
@@ -96,7 +96,7 @@ public enum Outbox {
 
     /// Automatic replies the number has been sent since the instant (the daily budget, §3.9).
     public static func replies(_ db: Database, to recipient: String, since: Date) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE recipient = ? AND created_at >= ? AND inbound_id IS NOT NULL",
+        try Int.fetchOne(db, cachedSQL: "SELECT COUNT(*) FROM outbox WHERE recipient = ? AND created_at >= ? AND inbound_id IS NOT NULL",
                          arguments: [recipient, Millis.from(since)]) ?? 0
     }
 
@@ -105,7 +105,7 @@ public enum Outbox {
     /// the unspooled rows (the partial index), never the whole outbox, or each
     /// message costs more than the last.
     public static func due(_ db: Database, at now: Date, limit: Int) throws -> [OutboxRecord] {
-        try Row.fetchAll(db, sql: """
+        try Row.fetchAll(db, cachedSQL: """
             SELECT \(OutboxRecord.columns) FROM outbox INDEXED BY outbox_unspooled
             WHERE state != 'spooled' AND (state = 'pending' OR not_before <= ?)
             ORDER BY id LIMIT ?
@@ -116,11 +116,11 @@ public enum Outbox {
     /// instead of polling. (`state != 'spooled'` lets SQLite use the partial
     /// index; `state = 'held'` alone scans the table.)
     public static func nextHoldEnd(_ db: Database) throws -> Date? {
-        try Int64.fetchOne(db, sql: "SELECT MIN(not_before) FROM outbox WHERE state != 'spooled' AND state = 'held'").map(Millis.date)
+        try Int64.fetchOne(db, cachedSQL: "SELECT MIN(not_before) FROM outbox WHERE state != 'spooled' AND state = 'held'").map(Millis.date)
     }
 
     public static func markSpooled(_ db: Database, id: Int64, spool: String, file: String, at: Date) throws {
-        try db.execute(sql: "UPDATE outbox SET state = 'spooled', spool = ?, file = ?, spooled_at = ? WHERE id = ?",
+        try db.execute(cachedSQL: "UPDATE outbox SET state = 'spooled', spool = ?, file = ?, spooled_at = ? WHERE id = ?",
                        arguments: [spool, file, Millis.from(at), id])
     }
 
@@ -132,13 +132,13 @@ public enum Outbox {
 
     /// Rows whose state changed after the given spool time or id, for `outbox --follow`.
     public static func changed(_ db: Database, afterID: Int64, orSpooledAfter: Int64) throws -> [OutboxRecord] {
-        try Row.fetchAll(db, sql: """
+        try Row.fetchAll(db, cachedSQL: """
             SELECT \(OutboxRecord.columns) FROM outbox WHERE id > ? OR spooled_at > ? ORDER BY id
             """, arguments: [afterID, orSpooledAfter]).map(OutboxRecord.init(row:))
     }
 
     public static func of(_ db: Database, complaintID: Int64) throws -> [OutboxRecord] {
-        try Row.fetchAll(db, sql: "SELECT \(OutboxRecord.columns) FROM outbox WHERE complaint_id = ? ORDER BY id",
+        try Row.fetchAll(db, cachedSQL: "SELECT \(OutboxRecord.columns) FROM outbox WHERE complaint_id = ? ORDER BY id",
                          arguments: [complaintID]).map(OutboxRecord.init(row:))
     }
 }

@@ -6,7 +6,7 @@ public enum RemindersSent {
     /// Claims a stage of a complaint. False when it was claimed before (by an
     /// earlier run or one running right now): the caller sends nothing.
     public static func claim(_ db: Database, complaintID: Int64, stage: ReminderStage, outcome: String, at now: Date) throws -> Bool {
-        try db.execute(sql: "INSERT OR IGNORE INTO reminders_sent (complaint_id, stage, at, outcome) VALUES (?, ?, ?, ?)",
+        try db.execute(cachedSQL: "INSERT OR IGNORE INTO reminders_sent (complaint_id, stage, at, outcome) VALUES (?, ?, ?, ?)",
                        arguments: [complaintID, stage.rawValue, Millis.from(now), outcome])
         return db.changesCount > 0
     }
@@ -28,7 +28,7 @@ public enum RemindersSent {
         case .survey:
             condition = "status = 'resolved' AND closed_at <= :cutoff AND rating IS NULL"
         }
-        return try Row.fetchAll(db, sql: """
+        return try Row.fetchAll(db, cachedSQL: """
             SELECT \(ComplaintRecord.columns) FROM complaints c
             WHERE \(condition) AND id > :after
               AND NOT EXISTS (SELECT 1 FROM reminders_sent r WHERE r.complaint_id = c.id AND r.stage = :stage)

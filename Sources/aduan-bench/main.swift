@@ -11,13 +11,20 @@ import Foundation
 //    the outgoing spool − inbound file closed, reported as p50/p99.
 // Then the daemon's peak RSS (VmHWM) and its CPU over an idle period.
 // Each phase uses a fresh state directory and the shipped configuration.
+// The figures end as `key=value` lines for `bench/run`.
+//
+// State directories are removed only at the very end: ext4 skips inodes
+// freed in the last few minutes when it allocates new ones, so deleting the
+// burst's 2 × N files right before the paced phase would slow every file
+// creation in it (the gateway's and aduan's alike) by a scan over them.
 
 struct Options {
-    var messages = 2000
-    var rate = 200.0
-    var idleSeconds = 5.0
+    var messages = 10_000
+    var rate = 1000.0
+    var idleSeconds = 60.0
     var binary: String?
     var config: String?
+    var keep = false
 
     init(_ args: [String]) {
         var it = args.dropFirst().makeIterator()
@@ -28,6 +35,7 @@ struct Options {
             case "--idle": idleSeconds = it.next().flatMap(Double.init) ?? idleSeconds
             case "--binary": binary = it.next()
             case "--config": config = it.next()
+            case "--keep": keep = true
             default:
                 print("usage: aduan-bench [--messages N] [--rate PER_SECOND] [--idle SECONDS] [--binary PATH] [--config TOML]")
                 exit(2)
@@ -89,7 +97,14 @@ final class Run: @unchecked Sendable {
         guard let p = process else { return }
         kill(p.processIdentifier, SIGTERM)
         p.waitUntilExit()
-        try? FileManager.default.removeItem(atPath: root)
+    }
+
+    func remove() {
+        if options.keep {
+            print("        kept \(root)")
+        } else {
+            try? FileManager.default.removeItem(atPath: root)
+        }
     }
 
     func status(_ key: String) -> String? {
@@ -162,12 +177,17 @@ print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(Process
 // Burst
 let burst = try Run(binary: binary, configTemplate: configTemplate)
 try burst.start()
+let burstTicksBefore = burst.cpuTicks() ?? 0
 let b = try await burst.drive(messages: options.messages, rate: 0)
+let burstTicks = (burst.cpuTicks() ?? 0) - burstTicksBefore
 let firstClosed = b.closed.min() ?? 0
 let lastAck = b.acked.values.max() ?? 0
 let burstRSS = burst.status("VmHWM") ?? "?"
+let burstRate = Double(b.acked.count) / max(1e-9, lastAck - firstClosed)
 print(String(format: "burst:  %d/%d acknowledged, %.0f messages/s end to end (inbound file closed → ack renamed)",
-             b.acked.count, options.messages, Double(b.acked.count) / max(1e-9, lastAck - firstClosed)))
+             b.acked.count, options.messages, burstRate))
+let cpuPerMessage = Double(burstTicks) / Double(sysconf(Int32(_SC_CLK_TCK))) * 1e6 / Double(max(1, b.acked.count))
+print(String(format: "        daemon CPU %.0f µs per message (user + system)", cpuPerMessage))
 print("        peak RSS \(burstRSS)")
 burst.stop()
 
@@ -178,9 +198,29 @@ let p = try await paced.drive(messages: options.messages, rate: options.rate)
 let latencies = p.acked.map { ($0.value - p.closed[$0.key]) * 1000 }.sorted()
 print(String(format: "paced:  %d/%d acknowledged at %.0f/s offered: latency p50 %.2f ms, p99 %.2f ms, max %.2f ms",
              p.acked.count, options.messages, options.rate, percentile(latencies, 0.50), percentile(latencies, 0.99), latencies.last ?? .nan))
-print("        peak RSS \(paced.status("VmHWM") ?? "?")")
+let pacedRSS = paced.status("VmHWM")
+print("        peak RSS \(pacedRSS ?? "?")")
 let before = paced.cpuTicks() ?? 0
 usleep(useconds_t(options.idleSeconds * 1e6))
 let after = paced.cpuTicks() ?? 0
 print(String(format: "idle:   %d CPU ticks (1/%d s) over %.0f s with nothing arriving", after - before, Int(sysconf(Int32(_SC_CLK_TCK))), options.idleSeconds))
 paced.stop()
+burst.remove()
+paced.remove()
+
+func kB(_ text: String?) -> String { text?.split(separator: " ").first.map(String.init) ?? "?" }
+print("aduan_messages=\(b.acked.count)")
+print(String(format: "aduan_seconds=%.3f", lastAck - firstClosed))
+print(String(format: "aduan_messages_per_second=%.1f", burstRate))
+print(String(format: "aduan_cpu_us_per_message=%.0f", cpuPerMessage))
+print("aduan_peak_rss_kb=\(kB(burstRSS))")
+print(String(format: "aduan_paced_rate=%.0f", options.rate))
+print(String(format: "aduan_p50_ms=%.2f", percentile(latencies, 0.50)))
+print(String(format: "aduan_p99_ms=%.2f", percentile(latencies, 0.99)))
+print("aduan_paced_peak_rss_kb=\(kB(pacedRSS))")
+print(String(format: "aduan_idle_seconds=%.0f", options.idleSeconds))
+print("aduan_idle_cpu_ticks=\(after - before)")
+if b.acked.count < options.messages || p.acked.count < options.messages {
+    print("aduan-bench: not every message was acknowledged")
+    exit(1)
+}

@@ -1,4 +1,4 @@
-import AduanCore
+@testable import AduanCore
 import Foundation
 import Testing
 
@@ -40,4 +40,37 @@ func deadlines(_ c: DeadlineCase) throws {
     #expect(WorkCalendar(timeZone: try #require(TimeZone(identifier: "Asia/Jakarta"))).display(at) == "22-11-2026 14:00 WIB")
     #expect(WorkCalendar(timeZone: try #require(TimeZone(identifier: "Asia/Makassar"))).display(at) == "22-11-2026 15:00 WITA")
     #expect(WorkCalendar(timeZone: try #require(TimeZone(identifier: "Asia/Jayapura"))).iso8601(at) == "2026-11-22T16:00:00+09:00")
+}
+
+/// The integer path (fixed-offset zones) must agree with Foundation's calendar
+/// on every field, deadline and rendering, over years of instants either side
+/// of midnight, leap days and the turn of centuries.
+@Test("offset arithmetic agrees with the calendar", arguments: ["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura", "UTC"])
+func arithmeticAgreesWithCalendar(_ identifier: String) throws {
+    let zone = try #require(TimeZone(identifier: identifier))
+    let holidays = ["2026-12-25", "2024-02-29", "2000-01-03"]
+    let fast = WorkCalendar(timeZone: zone, holidays: holidays)
+    let slow = WorkCalendar(timeZone: zone, holidays: holidays, arithmetic: false)
+    #expect(fast.fixedOffset != nil)
+    #expect(slow.fixedOffset == nil)
+    var generator = SystemRandomNumberGenerator()
+    var instants = (0..<400).map { _ in Date(timeIntervalSince1970: TimeInterval(Int.random(in: 0...4_000_000_000, using: &generator))) }
+    // Around local midnight, 29 February and the year 2000.
+    for iso in ["2024-02-28T23:59:59", "2024-02-29T00:00:00", "2024-03-01T00:00:00", "1999-12-31T23:59:59", "2000-03-01T12:00:00"] {
+        instants.append(instant(iso + "Z").addingTimeInterval(-TimeInterval(zone.secondsFromGMT())))
+    }
+    for at in instants {
+        #expect(fast.localDate(at) == slow.localDate(at))
+        #expect(fast.isWorkingDay(at) == slow.isWorkingDay(at))
+        #expect(fast.display(at) == slow.display(at))
+        #expect(fast.iso8601(at) == slow.iso8601(at))
+        for span in [TimeSpan.days(1), .days(14), .workingDays(1), .workingDays(3), .workingDays(10), .hours(48)] {
+            #expect(fast.due(from: at, after: span) == slow.due(from: at, after: span), "\(at) + \(span)")
+        }
+    }
+}
+
+@Test func zonesWithDaylightSavingUseTheCalendar() throws {
+    #expect(WorkCalendar(timeZone: try #require(TimeZone(identifier: "Europe/Berlin"))).fixedOffset == nil)
+    #expect(WorkCalendar(timeZone: try #require(TimeZone(identifier: "America/Sao_Paulo"))).fixedOffset == nil)
 }

@@ -1,4 +1,4 @@
-import AduanDaemon
+@testable import AduanDaemon
 import Foundation
 import Logging
 import Testing
@@ -24,5 +24,28 @@ import Testing
         for line in lines.lines {
             #expect(!line.contains("34567890") && !line.contains("11112222"), "\(line)")
         }
+    }
+
+    @Test("values are quoted and escaped so one event stays one parsable line", arguments: [
+        ("BJR-0001", "BJR-0001"),
+        ("", #""""#),
+        ("two words", #""two words""#),
+        ("a=b", #""a=b""#),
+        ("tab\there", "\"tab\there\""),
+        (#"say "hi""#, #""say \"hi\"""#),
+        (#"C:\path"#, #"C:\path"#),
+        (#"a \ b"#, #""a \\ b""#),
+        ("line\nbreak", #"line\nbreak"#),
+        ("cr\rhere", #"cr\rhere"#),
+        ("two\nlines here", #""two\nlines here""#),
+        ("jalan rusak di désa", #""jalan rusak di désa""#),
+    ])
+    func quoting(_ value: String, _ expected: String) {
+        #expect(LogfmtHandler.quote(value) == expected)
+    }
+
+    @Test func timestampIsUTCWithMilliseconds() {
+        let stamp = LogfmtHandler.timestamp()
+        #expect(stamp.wholeMatch(of: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/) != nil, "\(stamp)")
     }
 }

@@ -305,16 +305,16 @@ private func testPayload(seed: Int, count: Int) -> [UInt8] {
     }
 }
 
-private func fileBytes(_ path: String) throws -> [UInt8] {
+func fileBytes(_ path: String) throws -> [UInt8] {
     Array(try Data(contentsOf: URL(fileURLWithPath: path)))
 }
 
 /// Every entry, dotfiles included.
-private func directoryEntries(_ path: String) throws -> [String] {
+func directoryEntries(_ path: String) throws -> [String] {
     try FileManager.default.contentsOfDirectory(atPath: path).sorted()
 }
 
-private func permissionBits(_ path: String) -> mode_t {
+func permissionBits(_ path: String) -> mode_t {
     var st = stat()
     guard lstat(path, &st) == 0 else { return 0 }
     return st.st_mode & 0o7777
@@ -329,7 +329,7 @@ private func otherFilesystem() -> String? {
     return "/dev/shm"
 }
 
-private final class ScratchDirectory {
+final class ScratchDirectory {
     let path: String
 
     init(under parent: String = NSTemporaryDirectory()) throws {

@@ -12,6 +12,11 @@ public protocol SpoolFiles: Sendable {
     /// without the directory sync: call ``syncDirectory(_:)`` once for a batch).
     func write(_ bytes: [UInt8], named name: String, in directory: String, mode: mode_t) throws(SpoolError)
 
+    /// Writes several files with one data sync for the lot, each renamed into
+    /// place only after it (``DurableFile/writeBatch(_:in:mode:)``); stops at
+    /// the first failure. Call ``syncDirectory(_:)`` once afterwards.
+    func writeBatch(_ files: [(name: String, bytes: [UInt8])], in directory: String, mode: mode_t) -> DurableFile.BatchResult
+
     /// Makes the renames in `path` survive a power cut.
     func syncDirectory(_ path: String) throws(SpoolError)
 
@@ -23,12 +28,31 @@ public protocol SpoolFiles: Sendable {
     func remove(_ path: String) throws(SpoolError)
 }
 
+extension SpoolFiles {
+    /// One ``write(_:named:in:mode:)`` per file: each synced on its own. Fakes
+    /// that inject faults per write get batches for free.
+    public func writeBatch(_ files: [(name: String, bytes: [UInt8])], in directory: String, mode: mode_t) -> DurableFile.BatchResult {
+        for (index, file) in files.enumerated() {
+            do throws(SpoolError) {
+                try write(file.bytes, named: file.name, in: directory, mode: mode)
+            } catch {
+                return DurableFile.BatchResult(placed: index, error: error)
+            }
+        }
+        return DurableFile.BatchResult(placed: files.count, error: nil)
+    }
+}
+
 /// The real file system.
 public struct RealSpoolFiles: SpoolFiles {
     public init() {}
 
     public func write(_ bytes: [UInt8], named name: String, in directory: String, mode: mode_t) throws(SpoolError) {
         try DurableFile.write(bytes, named: name, in: directory, mode: mode, syncDirectory: false)
+    }
+
+    public func writeBatch(_ files: [(name: String, bytes: [UInt8])], in directory: String, mode: mode_t) -> DurableFile.BatchResult {
+        DurableFile.writeBatch(files, in: directory, mode: mode)
     }
 
     public func syncDirectory(_ path: String) throws(SpoolError) {

@@ -1,0 +1,76 @@
+import AduanConfig
+import AduanCore
+import AduanDaemon
+import AduanGateways
+import AduanStore
+import Foundation
+import GRDB
+import Logging
+import Testing
+
+/// Group commit: files that arrive together are recorded in one transaction
+/// and their replies spooled with one data sync, each file keeping its own
+/// outcome.
+@Suite struct GroupCommitTests {
+    /// A burst is taken in batches, not one file per transaction, and every
+    /// message is recorded and acknowledged exactly once.
+    @Test func aBurstIsRecordedInBatchesAndEveryMessageAcknowledgedOnce() async throws {
+        let daemon = try RunningDaemon()
+        try await daemon.started()
+        let count = 300
+        for i in 0..<count {
+            try daemon.drop("GSM1.burst\(i)", from: "62812" + String(format: "%08d", i), "BANJAR jalan rusak nomor \(i)")
+        }
+        // The batch line is logged once its replies are spooled and marked.
+        func batched() -> [Int] { daemon.log.with(event: "batch").compactMap { LogLines.value("files", in: $0).flatMap(Int.init) } }
+        try await daemon.waitFor("\(count) files in batches") { batched().reduce(0, +) >= count }
+        #expect(daemon.names(daemon.incoming).isEmpty)
+        #expect(daemon.outgoingFiles().count == count)
+        #expect(daemon.outgoingFiles().allSatisfy { !$0.hasPrefix(".") })
+        #expect(try daemon.count("SELECT COUNT(*) FROM complaints") == count)
+        #expect(try daemon.count("SELECT COUNT(DISTINCT recipient) FROM outbox WHERE kind = 'ack' AND state = 'spooled'") == count)
+        let batches = batched()
+        #expect(batches.reduce(0, +) == count)
+        #expect(batches.count < count, "every file went alone: \(batches.count) batches")
+        #expect(batches.contains { $0 > 1 })
+        try await daemon.stop()
+    }
+
+    /// One call with several files: a good file, a garbage one, one that is
+    /// gone, and the same message twice. Each keeps its own outcome, the
+    /// repeat is recognised inside the same transaction.
+    @Test func eachFileOfABatchKeepsItsOwnOutcome() async throws {
+        let daemon = try RunningDaemon(start: false)
+        try FileManager.default.createDirectory(atPath: daemon.incoming, withIntermediateDirectories: true)
+        let reception = Reception(store: daemon.store, rules: DeskRules(daemon.config), clock: daemon.clock)
+        let processor = InboundProcessor(source: daemon.config.inbound[0], reception: reception,
+                                         logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        try daemon.drop("GSM1.a", from: "6281200000001", sent: "26-11-23 08:00:01", "BANJAR jalan rusak")
+        try daemon.drop("GSM1.b", bytes: Array("no headers here".utf8))
+        try daemon.drop("GSM1.c", from: "6281200000002", sent: "26-11-23 08:00:02", "TABALONG lampu jalan mati")
+        try daemon.drop("GSM1.d", from: "6281200000002", sent: "26-11-23 08:00:02", "TABALONG lampu jalan mati")
+        let paths = ["GSM1.a", "GSM1.b", "GSM1.gone", "GSM1.c", "GSM1.d"].map { daemon.incoming + "/" + $0 }
+
+        let results = processor.attempt(paths: paths).map(\.result)
+
+        #expect(results.count == 5)
+        let first = Self.ticket(results[0])
+        let third = Self.ticket(results[3])
+        #expect(first?.hasPrefix("BJR-") == true, "\(results[0])")
+        #expect(third != nil && third != first, "\(results[3])")
+        if case .rejected = results[1] {} else { Issue.record("garbage not rejected: \(results[1])") }
+        #expect(results[2] == .skipped)
+        #expect(results[4] == .recorded([.alreadyRecorded]))
+        #expect(try daemon.count("SELECT COUNT(*) FROM complaints") == 2)
+        #expect(try daemon.count("SELECT COUNT(*) FROM outbox") == 2)
+        #expect(daemon.names(daemon.incoming).isEmpty)
+        #expect(daemon.names(daemon.rejected) == ["GSM1.b"])
+    }
+
+    /// The ticket filed (and acknowledged) from a one-message file.
+    static func ticket(_ result: InboundProcessor.Result) -> String? {
+        guard case .recorded(let outcomes) = result, outcomes.count == 1,
+              case .recorded(_, let ticket, _, true) = outcomes[0] else { return nil }
+        return ticket
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import Glibc
+import Testing
+
+@testable import AduanGateways
+
+/// The spool's group commit: one data sync for a batch, each file still
+/// appearing whole or not at all.
+@Suite("DurableFile batches")
+struct DurableFileBatchTests {
+    static func batch(_ count: Int) -> [(name: String, bytes: [UInt8])] {
+        (0..<count).map { ("aduan-\($0)", Array("To: 62812000\($0)\n\nAduan \($0) diterima".utf8)) }
+    }
+
+    /// Below and above the point where one syncfs replaces an fsync per file.
+    @Test(arguments: [1, DurableFile.fsyncEachUpTo, DurableFile.fsyncEachUpTo + 1, 300])
+    func placesEveryFileWithItsBytesAndMode(_ count: Int) throws {
+        let dir = try ScratchDirectory()
+        let files = Self.batch(count)
+        let result = DurableFile.writeBatch(files, in: dir.path, mode: 0o660)
+        #expect(result == DurableFile.BatchResult(placed: count, error: nil))
+        #expect(try directoryEntries(dir.path) == files.map(\.name).sorted())
+        for file in files {
+            #expect(try fileBytes(dir.path + "/" + file.name) == file.bytes)
+            #expect(permissionBits(dir.path + "/" + file.name) == 0o660)
+        }
+    }
+
+    @Test func anEmptyBatchTouchesNothing() throws {
+        let dir = try ScratchDirectory()
+        #expect(DurableFile.writeBatch([], in: dir.path + "/missing") == DurableFile.BatchResult(placed: 0, error: nil))
+    }
+
+    /// A bad name half-way: the files before it are placed (and counted), the
+    /// rest are not, and no temporary file is left for the gateway to trip on.
+    @Test func stopsAtTheFirstFailureAndLeavesNoTemporaryFile() throws {
+        let dir = try ScratchDirectory()
+        var files = Self.batch(10)
+        files[6].name = "bad/name"
+        let result = DurableFile.writeBatch(files, in: dir.path)
+        #expect(result.placed == 6)
+        #expect(result.error?.errno == EINVAL)
+        #expect(try directoryEntries(dir.path) == files.prefix(6).map(\.name).sorted())
+    }
+
+    @Test func replacesAnExistingFileAndAStaleTemporary() throws {
+        let dir = try ScratchDirectory()
+        let files = Self.batch(5)
+        try DurableFile.write(Array("old".utf8), named: files[1].name, in: dir.path)
+        try DurableFile.write(Array("crash".utf8), named: "." + files[3].name + ".tmp", in: dir.path)
+        #expect(DurableFile.writeBatch(files, in: dir.path).placed == 5)
+        #expect(try fileBytes(dir.path + "/" + files[1].name) == files[1].bytes)
+        #expect(try directoryEntries(dir.path) == files.map(\.name).sorted())
+    }
+
+    @Test func aMissingDirectoryIsAnErrorNamingIt() throws {
+        let dir = try ScratchDirectory()
+        let result = DurableFile.writeBatch(Self.batch(3), in: dir.path + "/gone")
+        #expect(result.placed == 0)
+        #expect(result.error?.errno == ENOENT)
+        #expect(result.error?.description.contains("/gone") == true)
+    }
+}
