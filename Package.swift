@@ -35,7 +35,7 @@ let package = Package(
             name: "AduanStore",
             dependencies: ["AduanCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        // syncfs(2), which Swift's Glibc module leaves out: the spool's group commit.
+        // sync_file_range(2), which Swift's Glibc module leaves out: the spool's group commit.
         .target(name: "CLinuxExtras"),
         .target(name: "AduanGateways", dependencies: ["AduanCore", "CLinuxExtras"]),
         .target(

@@ -25,7 +25,7 @@ public final class Spooler: @unchecked Sendable {
     let files: any SpoolFiles
     let lockPath: String
     /// Rows per transaction: bounds memory and the time the writer is held.
-    let batch = 1024
+    let batch = 256
 
     public init(store: Store, spool: OutboundSpool, clock: any Clock, files: any SpoolFiles = RealSpoolFiles()) {
         self.store = store

@@ -40,29 +40,32 @@ public struct ComplaintRecord: Sendable, Equatable {
         first_response_at, closed_at, answer, rating, flagged, forwarded_at
         """
 
+    /// A row of `SELECT \(columns)`: read by position, in that order. By
+    /// name, GRDB looks each column up in the statement, which cost more than
+    /// the query itself on the ingest path and in a million-row listing.
     init(row: Row) {
-        id = row["id"]
-        ticket = row["ticket"]
-        route = row["route"]
-        region = row["region"]
-        sender = row["sender"]
-        text = row["text"]
-        matchKind = MatchKind(rawValue: row["match_kind"] ?? "") ?? .none
-        receivedAt = Millis.date(row["received_at"])
-        priority = Priority(rawValue: row["priority"] ?? "") ?? .normal
-        category = row["category"]
-        agencySuggested = row["agency_suggested"]
-        agency = row["agency"]
-        status = ComplaintStatus(rawValue: row["status"] ?? "") ?? .received
-        firstResponseDue = Millis.date(row["first_response_due"])
-        resolutionDue = Millis.date(row["resolution_due"])
-        updatedAt = Millis.date(row["updated_at"])
-        firstResponseAt = (row["first_response_at"] as Int64?).map(Millis.date)
-        closedAt = (row["closed_at"] as Int64?).map(Millis.date)
-        answer = row["answer"]
-        rating = row["rating"]
-        flagged = row["flagged"] ?? false
-        forwardedAt = (row["forwarded_at"] as Int64?).map(Millis.date)
+        id = row[0]
+        ticket = row[1]
+        route = row[2]
+        region = row[3]
+        sender = row[4]
+        text = row[5]
+        matchKind = MatchKind(rawValue: row[6] ?? "") ?? .none
+        receivedAt = Millis.date(row[7])
+        priority = Priority(rawValue: row[8] ?? "") ?? .normal
+        category = row[9]
+        agencySuggested = row[10]
+        agency = row[11]
+        status = ComplaintStatus(rawValue: row[12] ?? "") ?? .received
+        firstResponseDue = Millis.date(row[13])
+        resolutionDue = Millis.date(row[14])
+        updatedAt = Millis.date(row[15])
+        firstResponseAt = (row[16] as Int64?).map(Millis.date)
+        closedAt = (row[17] as Int64?).map(Millis.date)
+        answer = row[18]
+        rating = row[19]
+        flagged = row[20] ?? false
+        forwardedAt = (row[21] as Int64?).map(Millis.date)
     }
 
     /// Past a deadline at the instant, and not yet closed.

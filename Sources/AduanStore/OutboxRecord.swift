@@ -36,19 +36,20 @@ public struct OutboxRecord: Sendable, Equatable {
     public var spool: String?
     public var file: String?
 
+    /// A row of `SELECT \(columns)`, read by position (see ``ComplaintRecord``).
     init(row: Row) {
-        id = row["id"]
-        recipient = row["recipient"]
-        kind = row["kind"]
-        text = row["text"]
-        state = OutboxState(rawValue: row["state"] ?? "") ?? .pending
-        complaintID = row["complaint_id"]
-        ticket = row["ticket"]
-        createdAt = Millis.date(row["created_at"])
-        notBefore = (row["not_before"] as Int64?).map(Millis.date)
-        spooledAt = (row["spooled_at"] as Int64?).map(Millis.date)
-        spool = row["spool"]
-        file = row["file"]
+        id = row[0]
+        recipient = row[1]
+        kind = row[2]
+        text = row[3]
+        state = OutboxState(rawValue: row[4] ?? "") ?? .pending
+        complaintID = row[5]
+        ticket = row[6]
+        createdAt = Millis.date(row[7])
+        notBefore = (row[8] as Int64?).map(Millis.date)
+        spooledAt = (row[9] as Int64?).map(Millis.date)
+        spool = row[10]
+        file = row[11]
     }
 
     static let columns = "id, recipient, kind, text, state, complaint_id, ticket, created_at, not_before, spooled_at, spool, file"

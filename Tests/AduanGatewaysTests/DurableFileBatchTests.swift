@@ -12,8 +12,8 @@ struct DurableFileBatchTests {
         (0..<count).map { ("aduan-\($0)", Array("To: 62812000\($0)\n\nAduan \($0) diterima".utf8)) }
     }
 
-    /// Below and above the point where one syncfs replaces an fsync per file.
-    @Test(arguments: [1, DurableFile.fsyncEachUpTo, DurableFile.fsyncEachUpTo + 1, 300])
+    /// One file, a few, exactly one group of open descriptors, one more, several groups.
+    @Test(arguments: [1, 2, DurableFile.openAtOnce, DurableFile.openAtOnce + 1, 300])
     func placesEveryFileWithItsBytesAndMode(_ count: Int) throws {
         let dir = try ScratchDirectory()
         let files = Self.batch(count)
