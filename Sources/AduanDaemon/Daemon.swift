@@ -32,6 +32,8 @@ public final class Daemon: Service, @unchecked Sendable {
         /// Take the files queued so far as one batch.
         case drain
         case spool
+        /// A flush on the spool queue ended.
+        case spooled(Result<[String], any Error>, took: Duration)
         case partsDue
         case logChanged(String)
         case kicked
@@ -60,6 +62,13 @@ public final class Daemon: Service, @unchecked Sendable {
     var processors: [String: InboundProcessor] = [:]
     var spooler: Spooler
     var spoolRetry: Backoff
+    /// The spooler runs on a queue of its own, so the disk's waits (each
+    /// reply's data, the directory, the commit marking them) overlap the
+    /// recording of the next batch. One flush at a time: a request during one
+    /// makes another run after it.
+    let spoolQueue = DispatchQueue(label: "aduan.spool")
+    var spoolInFlight = false
+    var spoolAgain = false
     /// While the database is unavailable, files wait here (in arrival order)
     /// instead of each waiting out the busy timeout; one probe per back-off.
     var databaseRetry: Backoff
@@ -172,7 +181,14 @@ public final class Daemon: Service, @unchecked Sendable {
             continuation.finish()
         }
         notifier.stopping()
-        flushSpool()
+        // The flush in flight ends (its report has nowhere to go now), then
+        // one last flush here, for what the drain committed.
+        spoolQueue.sync {}
+        spoolInFlight = false
+        spoolAgain = false
+        let started = ContinuousClock.now
+        let result = Result { try spooler.flush() }
+        finishSpool(result, took: ContinuousClock.now - started)
         logger.info("stopped")
     }
 
@@ -206,6 +222,13 @@ public final class Daemon: Service, @unchecked Sendable {
             reload()
         case .spool:
             flushSpool()
+        case .spooled(let result, let took):
+            spoolInFlight = false
+            finishSpool(result, took: took)
+            if spoolAgain {
+                spoolAgain = false
+                flushSpool()
+            }
         case .retrySpool(let timer):
             if spoolRetry.fire(timer) { flushSpool() }
         case .retryDatabase(let timer):
@@ -287,10 +310,8 @@ public final class Daemon: Service, @unchecked Sendable {
                 handle(attempt, processor: group.processor, path: path)
             }
         }
-        let recorded = ContinuousClock.now
         flushSpoolIfDue()
-        logger.debug("batch", metadata: ["files": "\(paths.count)", "record": "\((recorded - started).logText)",
-                                         "spool": "\((ContinuousClock.now - recorded).logText)"])
+        logger.debug("batch", metadata: ["files": "\(paths.count)", "record": "\((ContinuousClock.now - started).logText)"])
     }
 
     func handle(_ attempt: InboundProcessor.Attempt, processor: InboundProcessor, path: String) {
@@ -534,19 +555,36 @@ public final class Daemon: Service, @unchecked Sendable {
         notifier.ready(status: "configuration reloaded")
     }
 
-    /// Spools what is due; on failure (a full disk, EIO, a missing
-    /// directory, a locked database) retries with back-off up to a minute,
-    /// and nothing is lost meanwhile: the rows stay pending in the database.
+    /// Spools what is due, on the spool queue; ``finishSpool(_:)`` takes the
+    /// outcome back on the loop.
     func flushSpool() {
-        do {
-            let files = try spooler.flush()
-            if !files.isEmpty { logger.debug("spooled", metadata: ["files": "\(files.count)"]) }
+        guard !spoolInFlight else {
+            spoolAgain = true
+            return
+        }
+        spoolInFlight = true
+        let spooler = self.spooler
+        let continuation = self.continuation
+        spoolQueue.async {
+            let started = ContinuousClock.now
+            let result = Result { try spooler.flush() }
+            continuation?.yield(.spooled(result, took: ContinuousClock.now - started))
+        }
+    }
+
+    /// On failure (a full disk, EIO, a missing directory, a locked database)
+    /// retries with back-off up to a minute, and nothing is lost meanwhile:
+    /// the rows stay pending in the database.
+    func finishSpool(_ result: Result<[String], any Error>, took: Duration) {
+        switch result {
+        case .success(let files):
+            if !files.isEmpty { logger.debug("spooled", metadata: ["files": "\(files.count)", "took": "\(took.logText)"]) }
             if spoolRetry.failures > 0 {
                 logger.info("spool_resumed", metadata: ["failures": "\(spoolRetry.failures)", "files": "\(files.count)"])
             }
             spoolRetry.reset()
             scheduleNextHold()
-        } catch {
+        case .failure(let error):
             let (wait, timer) = spoolRetry.failure()
             if let timer { schedule(.retrySpool(timer), after: wait) }
             logger.error("spool_failed", metadata: ["error": "\(error)", "retry_in": "\(wait.logText)"])

@@ -165,31 +165,37 @@ public struct InboundProcessor: Sendable {
         }
     }
 
-    /// All messages of each file in one savepoint (a file is recorded whole
-    /// or not at all), every file in one transaction; then each recorded file
+    /// Every file of the batch in one transaction, a file recorded whole or
+    /// not at all (one that fails is set apart with a savepoint of its own,
+    /// the others recorded); then each recorded file
     /// is moved out of the spool. The commit comes first, so a crash in
     /// between leaves only files that are recognised as already recorded.
     func receive(_ files: [ParsedFile]) -> [Attempt] {
         let now = reception.clock.now()
         let results: [Swift.Result<[ReceptionOutcome], any Error>]
         do {
-            results = try reception.store.pool.write { db in
-                var results: [Swift.Result<[ReceptionOutcome], any Error>] = []
-                for file in files {
-                    var outcomes: [ReceptionOutcome] = []
-                    do {
-                        try db.inSavepoint {
-                            outcomes = try file.messages.map {
-                                try reception.receive(db, $0, raw: file.raw, source: source.name, ref: file.name, now: now)
+            do {
+                // Optimistic: no savepoints, whose statement journal cost a
+                // page write per page touched. A file that fails rolls the
+                // batch back, and it is done again below, file by file.
+                results = try reception.store.pool.write { db in
+                    try files.map { .success(try receiveFile($0, db, now: now)) }
+                }
+            } catch where files.count > 1 && !Self.isDatabaseWide(error) {
+                results = try reception.store.pool.write { db in
+                    try files.map { file in
+                        do {
+                            var outcomes: [ReceptionOutcome] = []
+                            try db.inSavepoint {
+                                outcomes = try receiveFile(file, db, now: now)
+                                return .commit
                             }
-                            return .commit
+                            return .success(outcomes)
+                        } catch where !Self.isDatabaseWide(error) {
+                            return .failure(error)
                         }
-                        results.append(.success(outcomes))
-                    } catch where !Self.isDatabaseWide(error) {
-                        results.append(.failure(error))
                     }
                 }
-                return results
             }
         } catch {
             let attempt = Attempt(result: .failed("\(error)"), databaseUnavailable: Self.isDatabaseWide(error))
@@ -208,6 +214,10 @@ public struct InboundProcessor: Sendable {
                 return Attempt(result: .recorded(outcomes), notMoved: finish(file.path))
             }
         }
+    }
+
+    func receiveFile(_ file: ParsedFile, _ db: Database, now: Date) throws -> [ReceptionOutcome] {
+        try file.messages.map { try reception.receive(db, $0, raw: file.raw, source: source.name, ref: file.name, now: now) }
     }
 
     /// SQLite failures of the database as a whole, which pass by themselves

@@ -67,7 +67,7 @@ public final class Spooler: @unchecked Sendable {
             if !names.isEmpty {
                 try files.syncDirectory(spool.path)
                 let spooledAt = clock.now()
-                try store.pool.write { db in
+                try store.writeRelaxed { db in
                     for (id, name) in names {
                         try Outbox.markSpooled(db, id: id, spool: spool.name, file: name, at: spooledAt)
                     }

@@ -62,6 +62,32 @@ public final class Store: Sendable {
         }
     }
 
+    /// Runs `updates` in a transaction whose commit does not wait for the
+    /// disk (`synchronous = NORMAL` for that commit only): it becomes durable
+    /// with the next ordinary commit, or is lost with a power cut before one.
+    /// Only for bookkeeping whose loss is harmless; the spooler marks rows
+    /// spooled this way, and a lost mark spools a file again, which the gateway
+    /// sends at worst twice (§8). Sparing that fsync takes one of the three
+    /// disk flushes out of every spool batch.
+    public func writeRelaxed(_ updates: (Database) throws -> Void) throws {
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            var failure: (any Error)?
+            do {
+                try db.inTransaction {
+                    try updates(db)
+                    return .commit
+                }
+            } catch {
+                failure = error
+            }
+            // Back to FULL whatever happened: every other commit on this
+            // connection is a complaint that must survive a power cut.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            if let failure { throw failure }
+        }
+    }
+
     /// The writer connection's `PRAGMA synchronous` (2 = FULL).
     public func writerSynchronous() throws -> Int {
         try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }

@@ -61,7 +61,8 @@ import Testing
         try await daemon.waitFor("the recovery logged") { daemon.log.with(event: "spool_resumed").count >= 2 }
         let failed = daemon.log.with(event: "spool_failed")
         #expect(Self.waits(Array(failed.dropFirst(3))) == ["0.02s", "0.04s"])
-        #expect(failed.last?.contains("sync directory \(daemon.outgoing): Input/output error (EIO)") == true)
+        #expect(failed.last?.contains("sync directory \(daemon.outgoing): Input/output error (EIO)") == true,
+                "\(failed.joined(separator: "\n"))")
         #expect(files.calls(.write) == writes + 1)
         #expect(daemon.outgoingFiles().count == 2)
         #expect(daemon.log.with(event: "spool_resumed").count == 2)

@@ -21,9 +21,11 @@ import Testing
         for i in 0..<count {
             try daemon.drop("GSM1.burst\(i)", from: "62812" + String(format: "%08d", i), "BANJAR jalan rusak nomor \(i)")
         }
-        // The batch line is logged once its replies are spooled and marked.
         func batched() -> [Int] { daemon.log.with(event: "batch").compactMap { LogLines.value("files", in: $0).flatMap(Int.init) } }
         try await daemon.waitFor("\(count) files in batches") { batched().reduce(0, +) >= count }
+        try await daemon.waitFor("\(count) acknowledgements marked spooled") {
+            try daemon.count("SELECT COUNT(*) FROM outbox WHERE state = 'spooled'") >= count
+        }
         #expect(daemon.names(daemon.incoming).isEmpty)
         #expect(daemon.outgoingFiles().count == count)
         #expect(daemon.outgoingFiles().allSatisfy { !$0.hasPrefix(".") })
@@ -65,6 +67,55 @@ import Testing
         #expect(try daemon.count("SELECT COUNT(*) FROM outbox") == 2)
         #expect(daemon.names(daemon.incoming).isEmpty)
         #expect(daemon.names(daemon.rejected) == ["GSM1.b"])
+    }
+
+    /// A file the database refuses for its own content (here a trigger
+    /// standing in for any constraint) fails alone: the batch is done again
+    /// file by file, the others are recorded, and it stays in the spool.
+    @Test func aFileRefusedByTheDatabaseFailsAloneAndTheRestAreRecorded() async throws {
+        let daemon = try RunningDaemon(start: false)
+        try FileManager.default.createDirectory(atPath: daemon.incoming, withIntermediateDirectories: true)
+        try await daemon.store.pool.write { db in
+            try db.execute(sql: """
+                CREATE TRIGGER poison BEFORE INSERT ON inbound_messages WHEN NEW.text LIKE '%POISON%'
+                BEGIN SELECT RAISE(ABORT, 'poisoned message'); END
+                """)
+        }
+        let reception = Reception(store: daemon.store, rules: DeskRules(daemon.config), clock: daemon.clock)
+        let processor = InboundProcessor(source: daemon.config.inbound[0], reception: reception,
+                                         logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        for (i, text) in ["BANJAR jalan rusak", "BANJAR POISON", "TABALONG lampu mati"].enumerated() {
+            try daemon.drop("GSM1.\(i)", from: "628120000000\(i)", sent: "26-11-23 08:00:0\(i)", text)
+        }
+
+        let results = processor.attempt(paths: (0..<3).map { daemon.incoming + "/GSM1.\($0)" }).map(\.result)
+
+        #expect(Self.ticket(results[0]) != nil, "\(results[0])")
+        guard case .failed(let error) = results[1] else {
+            Issue.record("poisoned file not failed: \(results[1])")
+            return
+        }
+        #expect(error.contains("poisoned message"))
+        #expect(Self.ticket(results[2]) != nil, "\(results[2])")
+        #expect(try daemon.count("SELECT COUNT(*) FROM complaints") == 2)
+        #expect(try daemon.count("SELECT COUNT(*) FROM inbound_messages") == 2)
+        #expect(daemon.names(daemon.incoming) == ["GSM1.1"])
+    }
+
+    /// The spooler's marks commit without waiting for the disk; every other
+    /// commit must still, whether the relaxed one succeeded or failed.
+    @Test func aRelaxedWriteLeavesTheWriterFullySynchronous() throws {
+        let desk = try Desk()
+        try desk.store.writeRelaxed { db in try db.execute(sql: "CREATE TABLE scratch (x)") }
+        #expect(try desk.store.writerSynchronous() == 2)
+        #expect(throws: (any Error).self) {
+            try desk.store.writeRelaxed { db in
+                try db.execute(sql: "INSERT INTO scratch VALUES (1)")
+                try db.execute(sql: "INSERT INTO no_such_table VALUES (1)")
+            }
+        }
+        #expect(try desk.store.writerSynchronous() == 2)
+        #expect(try desk.store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM scratch") } == 0)
     }
 
     /// The ticket filed (and acknowledged) from a one-message file.
