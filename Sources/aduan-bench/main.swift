@@ -207,6 +207,9 @@ print(String(format: "paced:  %d/%d acknowledged at %.0f/s offered: latency p50 
              p.acked.count, options.messages, options.rate, percentile(latencies, 0.50), percentile(latencies, 0.99), latencies.last ?? .nan))
 let pacedRSS = paced.status("VmHWM")
 print("        peak RSS \(pacedRSS ?? "?")")
+// The idle window starts once the paced run's last marks and log lines are
+// done, so it measures idling, not the tail of the work.
+usleep(2_000_000)
 let before = paced.cpuTicks() ?? 0
 usleep(useconds_t(options.idleSeconds * 1e6))
 let after = paced.cpuTicks() ?? 0
