@@ -74,6 +74,10 @@ let package = Package(
         .testTarget(name: "AduanConfigTests", dependencies: ["AduanConfig"]),
         .testTarget(name: "AduanGatewaysTests", dependencies: ["AduanGateways", "AduanCore"]),
         .testTarget(
+            name: "AduanStoreTests",
+            dependencies: ["AduanStore", "AduanCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
             name: "AduanScaleTests",
             dependencies: [
                 "aduan-scale", "AduanConfig", "AduanCore", "AduanDaemon", "AduanStore",

@@ -71,7 +71,8 @@ public struct NewHeldPart: Sendable {
 /// is only 8 or 16 bits and wraps, and two phones may pick the same one.
 public enum HeldParts {
     public static func exists(_ db: Database, identity: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM held_parts WHERE identity = ?)", arguments: [identity]) ?? false
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM held_parts WHERE identity = ?)"),
+                          arguments: [identity]) ?? false
     }
 
     /// The open (not yet joined) group the part belongs to.

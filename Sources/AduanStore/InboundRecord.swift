@@ -49,7 +49,8 @@ public enum InboundMessages {
     /// Whether a message with this identity was already recorded: the same
     /// file seen twice, or the gateway delivering it again under another name.
     public static func exists(_ db: Database, identity: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM inbound_messages WHERE identity = ?)", arguments: [identity]) ?? false
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM inbound_messages WHERE identity = ?)"),
+                          arguments: [identity]) ?? false
     }
 
     public static func insert(_ db: Database, _ new: NewInbound, complaintID: Int64?) throws -> Int64 {

@@ -96,8 +96,9 @@ public enum Outbox {
 
     /// Automatic replies the number has been sent since the instant (the daily budget, §3.9).
     public static func replies(_ db: Database, to recipient: String, since: Date) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE recipient = ? AND created_at >= ? AND inbound_id IS NOT NULL",
-                         arguments: [recipient, Millis.from(since)]) ?? 0
+        try Int.fetchOne(db.cachedStatement(sql: """
+            SELECT COUNT(*) FROM outbox WHERE recipient = ? AND created_at >= ? AND inbound_id IS NOT NULL
+            """), arguments: [recipient, Millis.from(since)]) ?? 0
     }
 
     /// Rows ready to spool at the instant, oldest first: pending ones, and held

@@ -13,6 +13,13 @@ public enum RemindersSent {
 
     /// Complaints that may be due for a stage: an indexed pre-selection with
     /// a conservative cutoff; the caller checks the exact (working-day) time.
+    ///
+    /// Each stage reads its own partial index (`stage.dueIndex`), which holds
+    /// only the complaints in the stage's state that have not had the stage,
+    /// so a run costs what may be due, not the years of complaints already
+    /// reminded about. The conditions repeat the index's own (SQLite uses a
+    /// partial index only for a query that implies its WHERE); `INDEXED BY`
+    /// makes a mismatch an error instead of a silent table scan.
     public static func candidates(_ db: Database, stage: ReminderStage, now: Date, cutoff: Date, limit: Int,
                                   afterID: Int64) throws -> [ComplaintRecord] {
         let condition: String
@@ -26,14 +33,31 @@ public enum RemindersSent {
         case .citizenUpdate:
             condition = "status NOT IN ('resolved', 'rejected') AND updated_at <= :cutoff"
         case .survey:
-            condition = "status = 'resolved' AND closed_at <= :cutoff AND rating IS NULL"
+            condition = "status = 'resolved' AND rating IS NULL AND closed_at <= :cutoff"
         }
-        return try Row.fetchAll(db, sql: """
-            SELECT \(ComplaintRecord.columns) FROM complaints c
-            WHERE \(condition) AND id > :after
+        return try ComplaintRecord.fetchAll(db, sql: """
+            SELECT \(ComplaintRecord.columns) FROM complaints c INDEXED BY \(stage.dueIndex)
+            WHERE \(condition) AND (reminded_stages & \(stage.bit)) = 0 AND id > :after
               AND NOT EXISTS (SELECT 1 FROM reminders_sent r WHERE r.complaint_id = c.id AND r.stage = :stage)
             ORDER BY id LIMIT :limit
             """, arguments: ["now": Millis.from(now), "cutoff": Millis.from(cutoff), "after": afterID,
-                             "stage": stage.rawValue, "limit": limit]).map(ComplaintRecord.init(row:))
+                             "stage": stage.rawValue, "limit": limit])
     }
+}
+
+extension ReminderStage {
+    /// The stage's bit in `complaints.reminded_stages`, as migration v5's
+    /// trigger sets it.
+    public var bit: Int {
+        switch self {
+        case .deskAlert: 1
+        case .agencyReminder: 2
+        case .escalation: 4
+        case .citizenUpdate: 8
+        case .survey: 16
+        }
+    }
+
+    /// The partial index of the complaints that may come due for the stage (migration v5).
+    public var dueIndex: String { "complaints_due_\(rawValue)" }
 }
