@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .executable(name: "aduan", targets: ["aduan"]),
         .executable(name: "aduan-bench", targets: ["aduan-bench"]),
+        .executable(name: "aduan-scale", targets: ["aduan-scale"]),
         // For Fuzz/Package.swift, which depends on this package by path.
         .library(name: "AduanParsers", targets: ["AduanCore", "AduanConfig", "AduanGateways"]),
         .executable(name: "aduan-crash", targets: ["aduan-crash"]),
@@ -56,6 +57,16 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "aduan-bench", dependencies: ["AduanGateways"]),
+        // A year of stored complaints at 10k, 100k or 1M, and the §10 figures on it.
+        .executableTarget(
+            name: "aduan-scale",
+            dependencies: [
+                "AduanCore", "AduanConfig", "AduanStore", "AduanGateways", "AduanDaemon",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         // kill -9 at random moments while messages arrive; checks the guarantees of §8.
         .executableTarget(
             name: "aduan-crash",
@@ -64,6 +75,17 @@ let package = Package(
         .testTarget(name: "AduanCoreTests", dependencies: ["AduanCore"]),
         .testTarget(name: "AduanConfigTests", dependencies: ["AduanConfig"]),
         .testTarget(name: "AduanGatewaysTests", dependencies: ["AduanGateways", "AduanCore"]),
+        .testTarget(
+            name: "AduanStoreTests",
+            dependencies: ["AduanStore", "AduanCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "AduanScaleTests",
+            dependencies: [
+                "aduan-scale", "AduanConfig", "AduanCore", "AduanDaemon", "AduanStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .testTarget(
             name: "AduanDaemonTests",
             dependencies: ["AduanDaemon", "AduanConfig", "AduanStore", "AduanGateways", .product(name: "GRDB", package: "GRDB.swift")]

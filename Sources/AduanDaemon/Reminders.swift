@@ -33,6 +33,7 @@ public struct Reminders: Sendable {
 
     /// Runs every stage at `now`. With `dryRun`, computes the same sends and writes nothing.
     public func run(at now: Date, dryRun: Bool = false) throws -> [Send] {
+        let dues = DueDates(rules.calendar)
         var sends: [Send] = []
         for stage in ReminderStage.allCases {
             var afterID: Int64 = 0
@@ -41,7 +42,7 @@ public struct Reminders: Sendable {
                     let candidates = try RemindersSent.candidates(db, stage: stage, now: now, cutoff: cutoff(stage, now),
                                                                   limit: batch, afterID: afterID)
                     var out: [Send] = []
-                    for complaint in candidates where isDue(stage, complaint, now: now) {
+                    for complaint in candidates where isDue(stage, complaint, now: now, dues: dues) {
                         out += try handle(db, stage, complaint, now: now, dryRun: dryRun)
                     }
                     return (out, candidates.last?.id, candidates.count)
@@ -78,21 +79,20 @@ public struct Reminders: Sendable {
         }
     }
 
-    func isDue(_ stage: ReminderStage, _ c: ComplaintRecord, now: Date) -> Bool {
-        let calendar = rules.calendar
+    func isDue(_ stage: ReminderStage, _ c: ComplaintRecord, now: Date, dues: DueDates) -> Bool {
         switch stage {
         case .deskAlert:
-            return c.firstResponseDue <= now || calendar.due(from: c.receivedAt, after: reminders.deskAfter) <= now
+            return c.firstResponseDue <= now || dues.due(from: c.receivedAt, after: reminders.deskAfter) <= now
         case .agencyReminder:
             guard let forwarded = c.forwardedAt else { return false }
-            return calendar.due(from: forwarded, after: reminders.agencyAfter) <= now
+            return dues.due(from: forwarded, after: reminders.agencyAfter) <= now
         case .escalation:
             return c.resolutionDue <= now
         case .citizenUpdate:
-            return calendar.due(from: c.updatedAt, after: reminders.citizenUpdateAfter) <= now
+            return dues.due(from: c.updatedAt, after: reminders.citizenUpdateAfter) <= now
         case .survey:
             guard let closed = c.closedAt else { return false }
-            return calendar.due(from: closed, after: reminders.surveyAfter) <= now
+            return dues.due(from: closed, after: reminders.surveyAfter) <= now
         }
     }
 

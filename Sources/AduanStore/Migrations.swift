@@ -177,6 +177,53 @@ enum Migrations {
                 CREATE INDEX complaints_open_forwarded ON complaints (forwarded_at) WHERE status IN ('forwarded', 'in_progress');
                 """)
         }
+        // Immediate foreign key checks: the migration recreates no table, and
+        // the default deferred check reads every foreign key in the database
+        // before committing (tens of seconds at a million complaints).
+        migrator.registerMigration("v5 reminder stages per complaint, due-scan and overdue indexes",
+                                   foreignKeyChecks: .immediate) { db in
+            try db.execute(sql: """
+                -- The reminder stages a complaint has had, one bit each:
+                -- desk_alert 1, agency_reminder 2, escalation 4,
+                -- citizen_update 8, survey 16 (ReminderStage.bit), set by the
+                -- trigger below from reminders_sent, which stays what keeps a
+                -- stage to once. With the bits, each stage's due scan reads a
+                -- partial index of the complaints still without that stage,
+                -- instead of every complaint it ever reminded about (for the
+                -- survey: every resolved complaint of every year).
+                ALTER TABLE complaints ADD COLUMN reminded_stages INTEGER NOT NULL DEFAULT 0;
+                UPDATE complaints SET reminded_stages = (
+                    SELECT SUM(CASE stage WHEN 'desk_alert' THEN 1 WHEN 'agency_reminder' THEN 2 WHEN 'escalation' THEN 4
+                                          WHEN 'citizen_update' THEN 8 WHEN 'survey' THEN 16 ELSE 0 END)
+                    FROM reminders_sent WHERE complaint_id = complaints.id
+                ) WHERE id IN (SELECT complaint_id FROM reminders_sent);
+                CREATE TRIGGER reminders_sent_marks_complaint AFTER INSERT ON reminders_sent
+                BEGIN
+                    UPDATE complaints SET reminded_stages = reminded_stages
+                        | CASE NEW.stage WHEN 'desk_alert' THEN 1 WHEN 'agency_reminder' THEN 2 WHEN 'escalation' THEN 4
+                                         WHEN 'citizen_update' THEN 8 WHEN 'survey' THEN 16 ELSE 0 END
+                    WHERE id = NEW.complaint_id;
+                END;
+
+                -- One per stage: the complaints in the stage's state that have
+                -- not had it, by the time the stage counts from.
+                CREATE INDEX complaints_due_desk_alert ON complaints (received_at)
+                    WHERE status = 'received' AND (reminded_stages & 1) = 0;
+                CREATE INDEX complaints_due_agency_reminder ON complaints (forwarded_at)
+                    WHERE status IN ('forwarded', 'in_progress') AND (reminded_stages & 2) = 0;
+                CREATE INDEX complaints_due_escalation ON complaints (resolution_due)
+                    WHERE status NOT IN ('resolved', 'rejected') AND (reminded_stages & 4) = 0;
+                CREATE INDEX complaints_due_citizen_update ON complaints (updated_at)
+                    WHERE status NOT IN ('resolved', 'rejected') AND (reminded_stages & 8) = 0;
+                CREATE INDEX complaints_due_survey ON complaints (closed_at)
+                    WHERE status = 'resolved' AND rating IS NULL AND (reminded_stages & 16) = 0;
+
+                -- The overdue list's second deadline, beside complaints_open_due:
+                -- open and never answered, by first-response deadline.
+                CREATE INDEX complaints_open_unanswered ON complaints (first_response_due)
+                    WHERE status NOT IN ('resolved', 'rejected') AND first_response_at IS NULL;
+                """)
+        }
         return migrator
     }
 }

@@ -183,9 +183,13 @@ enum Table {
     static func print(header: [String], rows: [[String]]) {
         var widths = header.map(\.count)
         for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
+        // Padded in Swift, by the same character count as the widths:
+        // Foundation's padding(toLength:) bridges every cell through NSString,
+        // which was a third of listing thousands of complaints.
         func line(_ cells: [String]) -> String {
-            cells.enumerated().map { i, c in i == cells.count - 1 ? c : c.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
-                .joined(separator: "  ")
+            cells.enumerated().map { i, c in
+                i == cells.count - 1 || i >= widths.count ? c : c + String(repeating: " ", count: max(0, widths[i] - c.count))
+            }.joined(separator: "  ")
         }
         Swift.print(line(header))
         for row in rows { Swift.print(line(row)) }

@@ -1,0 +1,52 @@
+import AduanCore
+import AduanStore
+import Foundation
+import GRDB
+import Testing
+
+/// `ComplaintRecord` reads its columns by position: every field must come
+/// back as written, through each query that returns records.
+@Suite struct ComplaintRecordTests {
+    @Test func everyFieldReadsBackThroughEveryQuery() throws {
+        let fixture = try StoreFixture()
+        try fixture.store.pool.write { db in
+            let received = fixture.now.addingTimeInterval(-fixture.days(20))
+            let filed = try Complaints.insert(db, NewComplaint(
+                prefix: "PML", route: "MASBUPSIAGA", region: "Kabupaten Pemalang", sender: "6285712345678",
+                text: "banjir di Comal", dedupeKey: "banjir di comal", matchKind: .alias, receivedAt: received,
+                priority: .urgent, agencySuggested: "dpupr", firstResponseDue: received.addingTimeInterval(4 * 3600),
+                resolutionDue: received.addingTimeInterval(86_400)))
+            let forwarded = received.addingTimeInterval(3600)
+            try Complaints.apply(db, complaint: filed, action: .forward(agency: "dlh"), to: .forwarded, actor: "rina", at: forwarded)
+            guard let afterForward = try Complaints.find(db, id: filed.id) else {
+                Issue.record("complaint vanished")
+                return
+            }
+            let closed = received.addingTimeInterval(7200)
+            try Complaints.apply(db, complaint: afterForward, action: .resolve(answer: "air sudah surut"), to: .resolved,
+                                 actor: "rina", at: closed)
+            guard let resolved = try Complaints.find(db, id: filed.id) else { return }
+            let rated = received.addingTimeInterval(3 * 86_400)
+            try Complaints.rate(db, complaint: resolved, satisfied: false, comment: "", at: rated)
+
+            guard let c = try Complaints.find(db, ticket: Ticket(prefix: "PML", number: 1)) else {
+                Issue.record("not found by ticket")
+                return
+            }
+            #expect(c.id == filed.id && c.ticket == "PML-0001" && c.route == "MASBUPSIAGA")
+            #expect(c.region == "Kabupaten Pemalang" && c.sender == "6285712345678" && c.text == "banjir di Comal")
+            #expect(c.matchKind == .alias && c.priority == .urgent && c.category == nil)
+            #expect(c.agencySuggested == "dpupr" && c.agency == "dlh" && c.status == .resolved)
+            #expect(c.receivedAt == received && c.firstResponseDue == received.addingTimeInterval(4 * 3600))
+            #expect(c.resolutionDue == received.addingTimeInterval(86_400) && c.updatedAt == rated)
+            #expect(c.firstResponseAt == forwarded && c.closedAt == closed && c.forwardedAt == forwarded)
+            #expect(c.answer == "air sudah surut" && c.rating == "tidak" && c.flagged)
+
+            #expect(try Complaints.latest(db, sender: "6285712345678", limit: 3) == [c])
+            #expect(try Complaints.latestResolved(db, sender: "6285712345678") == c)
+            #expect(try Complaints.list(db, ComplaintFilter(route: "MASBUPSIAGA")) == [c])
+            #expect(try Complaints.duplicate(db, sender: "6285712345678", route: "MASBUPSIAGA", dedupeKey: "banjir di comal",
+                                             since: received) == c)
+        }
+    }
+}
