@@ -62,7 +62,7 @@ public struct WorkCalendar: Sendable {
         let local = Int((date.timeIntervalSince1970).rounded(.down)) + offset
         let days = Self.floorDiv(local, 86_400)
         let seconds = local - days * 86_400
-        let (y, m, d) = Self.civil(fromDays: days)
+        let (y, m, d) = CivilDate.fields(fromDays: days)
         // 1970-01-01 was a Thursday (5).
         let weekday = (Self.floorMod(days, 7) + 4) % 7 + 1
         return Fields(year: y, month: m, day: d, hour: seconds / 3600, minute: seconds % 3600 / 60, second: seconds % 60,
@@ -141,28 +141,7 @@ public struct WorkCalendar: Sendable {
             + "\(Self.pad(f.second))\(sign)\(Self.pad(o / 3600)):\(Self.pad(o % 3600 / 60))"
     }
 
-    /// Zero-padded decimal; String(format:) goes through Foundation's varargs
-    /// machinery, which showed up in the ingest profile.
-    static func pad(_ value: Int, _ width: Int = 2) -> String {
-        let digits = String(abs(value))
-        let padded = digits.count < width ? String(repeating: "0", count: width - digits.count) + digits : digits
-        return value < 0 ? "-" + padded : padded
-    }
-
-    static func floorDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
-    static func floorMod(_ a: Int, _ b: Int) -> Int { a - floorDiv(a, b) * b }
-
-    /// Year, month, day of a count of days since 1970-01-01 in the proleptic
-    /// Gregorian calendar (H. Hinnant's `civil_from_days`).
-    static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = floorDiv(z, 146_097)
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
+    static func pad(_ value: Int, _ width: Int = 2) -> String { CivilDate.padded(value, width: width) }
+    static func floorDiv(_ a: Int, _ b: Int) -> Int { CivilDate.floorDiv(a, b) }
+    static func floorMod(_ a: Int, _ b: Int) -> Int { CivilDate.floorMod(a, b) }
 }

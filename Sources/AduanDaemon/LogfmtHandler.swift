@@ -76,10 +76,7 @@ public struct LogfmtHandler: LogHandler {
         var t = time_t(ts.tv_sec)
         var parts = tm()
         gmtime_r(&t, &parts)
-        func pad(_ value: Int32, _ width: Int = 2) -> String {
-            let digits = String(value)
-            return digits.count < width ? String(repeating: "0", count: width - digits.count) + digits : digits
-        }
+        func pad(_ value: Int32, _ width: Int = 2) -> String { CivilDate.padded(value, width: width) }
         return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1))-\(pad(parts.tm_mday))T\(pad(parts.tm_hour)):"
             + "\(pad(parts.tm_min)):\(pad(parts.tm_sec)).\(pad(Int32(ts.tv_nsec / 1_000_000), 3))Z"
     }

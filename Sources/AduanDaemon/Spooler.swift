@@ -1,4 +1,5 @@
 import AduanConfig
+import AduanCore
 import AduanGateways
 import AduanStore
 import Foundation
@@ -126,10 +127,7 @@ enum SpoolFormat {
         var parts = tm()
         gmtime_r(&t, &parts)
         // Built by hand: String(format:) showed up in the spooling profile.
-        func pad(_ value: some BinaryInteger, _ width: Int = 2) -> String {
-            let digits = String(value)
-            return digits.count < width ? String(repeating: "0", count: width - digits.count) + digits : digits
-        }
+        func pad(_ value: some BinaryInteger, _ width: Int = 2) -> String { CivilDate.padded(value, width: width) }
         return "aduan-\(pad(parts.tm_year + 1900, 4))\(pad(parts.tm_mon + 1))\(pad(parts.tm_mday))T\(pad(parts.tm_hour))"
             + "\(pad(parts.tm_min))\(pad(parts.tm_sec))-\(pad(row.id, 10))"
     }

@@ -1,3 +1,4 @@
+import AduanCore
 import Foundation
 
 /// gammu-smsd FILES-backend outbox files, as aduan writes them to `outbox/`.
@@ -135,20 +136,9 @@ public enum GammuOutbound {
             rest += 86_400
             days -= 1
         }
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        return (Int(year), Int(month), Int(day), Int(rest / 3600), Int(rest % 3600 / 60), Int(rest % 60))
+        let (year, month, day) = CivilDate.fields(fromDays: Int(days))
+        return (year, month, day, Int(rest / 3600), Int(rest % 3600 / 60), Int(rest % 60))
     }
 
-    private static func pad(_ n: Int, _ width: Int) -> String {
-        let s = String(n)
-        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
-    }
+    private static func pad(_ n: Int, _ width: Int) -> String { CivilDate.padded(n, width: width) }
 }

@@ -1,3 +1,4 @@
+import AduanCore
 import Foundation
 
 /// The smstools3 files a generated message arrived in and left as: the raw
@@ -52,17 +53,9 @@ enum SmstoolsFile {
             + two(second % 60) + "-" + String(repeating: "0", count: max(0, 10 - number.count)) + number
     }
 
-    /// Year, month and day of a day count since 1970-01-01 (proleptic Gregorian).
     static func civil(fromDays days: Int) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        let date = CivilDate.fields(fromDays: days)
+        return (date.year, date.month, date.day)
     }
 
     private static func two(_ n: Int) -> String { n < 10 ? "0" + String(n) : String(n) }
