@@ -112,6 +112,17 @@ final class Run: @unchecked Sendable {
         return text.split(separator: "\n").first { $0.hasPrefix(key + ":") }.map { String($0.dropFirst(key.count + 1)).trimmingCharacters(in: .whitespaces) }
     }
 
+    /// The daemon's CPU time in nanoseconds, all threads, those gone
+    /// included (its process CPU clock): exact where ticks are 10 ms.
+    func cpuNanoseconds() -> Int? {
+        guard let p = process else { return nil }
+        var clock = clockid_t()
+        guard clock_getcpuclockid(p.processIdentifier, &clock) == 0 else { return nil }
+        var ts = timespec()
+        guard clock_gettime(clock, &ts) == 0 else { return nil }
+        return Int(ts.tv_sec) * 1_000_000_000 + Int(ts.tv_nsec)
+    }
+
     /// utime + stime in clock ticks.
     func cpuTicks() -> Int? {
         guard let p = process, let text = try? String(contentsOfFile: "/proc/\(p.processIdentifier)/stat", encoding: .utf8),
@@ -211,9 +222,12 @@ print("        peak RSS \(pacedRSS ?? "?")")
 // done, so it measures idling, not the tail of the work.
 usleep(2_000_000)
 let before = paced.cpuTicks() ?? 0
+let beforeNanoseconds = paced.cpuNanoseconds() ?? 0
 usleep(useconds_t(options.idleSeconds * 1e6))
 let after = paced.cpuTicks() ?? 0
-print(String(format: "idle:   %d CPU ticks (1/%d s) over %.0f s with nothing arriving", after - before, Int(sysconf(Int32(_SC_CLK_TCK))), options.idleSeconds))
+let idleMilliseconds = Double((paced.cpuNanoseconds() ?? 0) - beforeNanoseconds) / 1e6
+print(String(format: "idle:   %d CPU ticks (1/%d s), %.2f ms of CPU, over %.0f s with nothing arriving",
+             after - before, Int(sysconf(Int32(_SC_CLK_TCK))), idleMilliseconds, options.idleSeconds))
 paced.stop()
 burst.remove()
 paced.remove()
@@ -230,6 +244,7 @@ print(String(format: "aduan_p99_ms=%.2f", percentile(latencies, 0.99)))
 print("aduan_paced_peak_rss_kb=\(kB(pacedRSS))")
 print(String(format: "aduan_idle_seconds=%.0f", options.idleSeconds))
 print("aduan_idle_cpu_ticks=\(after - before)")
+print(String(format: "aduan_idle_cpu_ms=%.2f", idleMilliseconds))
 if b.acked.count < options.messages || p.acked.count < options.messages {
     print("aduan-bench: not every message was acknowledged")
     exit(1)
