@@ -6,19 +6,24 @@ import Foundation
 
 /// Moves committed outbox rows into the gateway's outbound spool.
 ///
-/// Each file is written as a dotfile and renamed, so the gateway never sees a
-/// partial file. The expensive steps happen once per batch (group commit):
-/// the batch's data is synced together before any file is renamed, the
-/// directory is fsync'd once, and only then are the rows marked spooled, in
-/// one transaction. A lone reply at idle is one batch of one, sent at once. A crash in between re-spools those
-/// rows at the next start: at worst twice, never lost (§8). File names are
-/// derived from the row, so a file still waiting in the spool is recognised
-/// and not written again: a gateway slow to take its files never has one
-/// rewritten under it.
+/// A batch of rows (group commit) goes in four steps:
+/// 1. each reply is written and its data made durable, under a hidden
+///    prepared name (one shared wait for the disk);
+/// 2. the directory is synced, so the prepared files outlive a power cut;
+/// 3. the rows are marked spooled, in one transaction;
+/// 4. each file is renamed to its name: only now does the gateway see it.
 ///
-/// When a write fails part-way through a batch (a full disk, EIO), the files
-/// already in place are synced and their rows marked before the error is
-/// thrown, so a retry writes only what is still missing.
+/// A crash before 3 leaves the rows pending, perhaps with files prepared: the
+/// next flush takes those over (or prepares them again); the gateway never
+/// saw them. A crash between 3 and 4 leaves marked rows whose files are
+/// prepared but hidden: the next flush places them. (A new spooler looks for
+/// such files; so does any flush after a failed one, in this process or, as
+/// the lock file tells, in another.) So a crash costs neither a reply nor a
+/// second copy of a batch; only a power cut that loses a mark (committed
+/// without waiting for the disk) spools its rows again, at worst twice (§8). File names are derived from the row, so a file
+/// still waiting in the spool is recognised and only marked: a gateway slow
+/// to take its files never has one rewritten under it. A lone reply at idle
+/// is a batch of one, sent at once.
 public final class Spooler: @unchecked Sendable {
     let store: Store
     let spool: OutboundSpool
@@ -27,6 +32,9 @@ public final class Spooler: @unchecked Sendable {
     let lockPath: String
     /// Rows per transaction: bounds memory and the time the writer is held.
     let batch = 256
+    /// Prepared files may have been left by a crash (a new spooler) or a
+    /// failed flush: placed before anything else.
+    var recoverFirst = true
 
     public init(store: Store, spool: OutboundSpool, clock: any Clock, files: any SpoolFiles = RealSpoolFiles()) {
         self.store = store
@@ -44,39 +52,62 @@ public final class Spooler: @unchecked Sendable {
         let lock = try SpoolLock(path: lockPath)
         defer { lock.release() }
         var written: [String] = []
-        while true {
-            let now = clock.now()
-            let rows = try store.pool.read { db in try Outbox.due(db, at: now, limit: batch) }
-            if rows.isEmpty { break }
-            // Rows whose file is already there (a crash after the rename,
-            // before the mark) are only marked.
-            var names: [(Int64, String)] = []
-            var toWrite: [(name: String, bytes: [UInt8])] = []
-            var toWriteIDs: [Int64] = []
-            for row in rows {
-                let name = SpoolFormat.fileName(for: row, spool: spool)
-                if access(spool.path + "/" + name, F_OK) == 0 {
-                    names.append((row.id, name))
-                } else {
-                    toWrite.append((name, SpoolFormat.render(row, spool: spool)))
-                    toWriteIDs.append(row.id)
-                }
-            }
-            let result = files.writeBatch(toWrite, in: spool.path, mode: 0o660)
-            for index in 0..<result.placed { names.append((toWriteIDs[index], toWrite[index].name)) }
-            let failure = result.error
-            if !names.isEmpty {
-                try files.syncDirectory(spool.path)
-                let spooledAt = clock.now()
-                try store.writeRelaxed { db in
-                    for (id, name) in names {
-                        try Outbox.markSpooled(db, id: id, spool: spool.name, file: name, at: spooledAt)
+        // A crash (a new spooler) or a failure, here or in the CLI as the
+        // lock file tells, may have left prepared files behind. Those of rows
+        // still pending are taken over by the pass over the due rows; the
+        // rest belong to rows already marked, and are placed after it.
+        let recovering = recoverFirst || lock.interrupted
+        do {
+            while true {
+                let now = clock.now()
+                let rows = try store.pool.read { db in try Outbox.due(db, at: now, limit: batch) }
+                if rows.isEmpty { break }
+                // Rows whose file is already there (a power cut lost their
+                // mark) are only marked.
+                var marks: [(Int64, String)] = []
+                var adopted: [(Int64, String)] = []
+                var toWrite: [(name: String, bytes: [UInt8])] = []
+                var toWriteIDs: [Int64] = []
+                for row in rows {
+                    let name = SpoolFormat.fileName(for: row, spool: spool)
+                    if access(spool.path + "/" + name, F_OK) == 0 {
+                        marks.append((row.id, name))
+                    } else if recovering, access(spool.path + "/" + DurableFile.preparedName(name), F_OK) == 0 {
+                        adopted.append((row.id, name))
+                    } else {
+                        toWrite.append((name, SpoolFormat.render(row, spool: spool)))
+                        toWriteIDs.append(row.id)
                     }
                 }
-                written += names.map(\.1)
+                let prepared = files.prepareBatch(toWrite, in: spool.path, mode: 0o660)
+                let toPlace = adopted + zip(toWriteIDs, toWrite.prefix(prepared.placed).map(\.name)).map { ($0, $1) }
+                marks += toPlace
+                if !marks.isEmpty {
+                    try files.syncDirectory(spool.path)
+                    let spooledAt = clock.now()
+                    try store.writeRelaxed { db in
+                        for (id, name) in marks {
+                            try Outbox.markSpooled(db, id: id, spool: spool.name, file: name, at: spooledAt)
+                        }
+                    }
+                    lock.interrupted = true
+                    let placed = files.placePrepared(toPlace.map(\.1), in: spool.path)
+                    if let error = placed.error { throw error }
+                    lock.interrupted = recovering
+                    written += marks.map(\.1)
+                }
+                if let failure = prepared.error { throw failure }
+                if rows.count < batch { break }
             }
-            if let failure { throw failure }
-            if rows.count < batch { break }
+            if recovering {
+                written += try files.recoverPrepared(in: spool.path)
+                lock.interrupted = false
+                recoverFirst = false
+            }
+        } catch {
+            // Whatever was prepared and marked is placed by the next flush.
+            recoverFirst = true
+            throw error
         }
         return written
     }
@@ -87,7 +118,11 @@ public final class Spooler: @unchecked Sendable {
     }
 }
 
-/// An exclusive `flock` on a file beside the database.
+/// An exclusive `flock` on a file beside the database. Its one byte says
+/// whether the last holder was stopped between marking rows spooled and
+/// placing their files ("1"): the next holder places them first. A process
+/// crash keeps what was written (the page cache survives it); after a power
+/// cut every new spooler looks anyway.
 struct SpoolLock {
     let fd: Int32
 
@@ -102,6 +137,17 @@ struct SpoolLock {
                 close(fd)
                 throw SpoolError(operation: "lock", path: path, errno: e)
             }
+        }
+    }
+
+    var interrupted: Bool {
+        get {
+            var byte: UInt8 = 0
+            return pread(fd, &byte, 1, 0) == 1 && byte == UInt8(ascii: "1")
+        }
+        nonmutating set {
+            var byte = newValue ? UInt8(ascii: "1") : UInt8(ascii: "0")
+            _ = pwrite(fd, &byte, 1, 0)
         }
     }
 

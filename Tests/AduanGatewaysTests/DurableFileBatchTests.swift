@@ -61,3 +61,35 @@ struct DurableFileBatchTests {
         #expect(result.error?.description.contains("/gone") == true)
     }
 }
+
+/// Prepared files: whole and durable but hidden until placed, and placed by
+/// recovery when a crash came in between.
+@Suite("DurableFile prepared files")
+struct DurableFilePreparedTests {
+    @Test func preparedFilesAreHiddenUntilPlaced() throws {
+        let dir = try ScratchDirectory()
+        let files = DurableFileBatchTests.batch(4)
+        #expect(DurableFile.prepareBatch(files, in: dir.path).placed == 4)
+        #expect(try directoryEntries(dir.path) == files.map { DurableFile.preparedName($0.name) }.sorted())
+        #expect(DurableFile.placePrepared(files.map(\.name), in: dir.path) == DurableFile.BatchResult(placed: 4, error: nil))
+        #expect(try directoryEntries(dir.path) == files.map(\.name).sorted())
+        for file in files { #expect(try fileBytes(dir.path + "/" + file.name) == file.bytes) }
+    }
+
+    @Test func recoveryPlacesWhatACrashLeftPreparedAndNothingElse() throws {
+        let dir = try ScratchDirectory()
+        let files = DurableFileBatchTests.batch(3)
+        #expect(DurableFile.prepareBatch(files, in: dir.path).placed == 3)
+        // One already placed by someone (its prepared twin is a leftover),
+        // a temp file of a write cut short, and an unrelated dotfile.
+        try DurableFile.write(files[0].bytes, named: files[0].name, in: dir.path)
+        _ = FileManager.default.createFile(atPath: dir.path + "/.aduan-9.tmp", contents: Data("half".utf8))
+        _ = FileManager.default.createFile(atPath: dir.path + "/.hidden", contents: Data())
+
+        let placed = try DurableFile.recoverPrepared(in: dir.path)
+
+        #expect(placed == [files[1].name, files[2].name])
+        #expect(try directoryEntries(dir.path) == ([".aduan-9.tmp", ".hidden"] + files.map(\.name)).sorted())
+        #expect(try DurableFile.recoverPrepared(in: dir.path).isEmpty)
+    }
+}

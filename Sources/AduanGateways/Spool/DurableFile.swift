@@ -52,21 +52,37 @@ public enum DurableFile {
     static let openAtOnce = 64
 
     /// Writes several files as ``write(_:named:in:mode:syncDirectory:)`` does,
-    /// with the expensive steps shared (group commit): each temp file's
-    /// writeback is started as soon as it is written (sync_file_range), and
-    /// only then is each one waited for (fdatasync), so the disk takes the
-    /// lot in one go and one journal commit covers them; only after that is
-    /// each renamed into place, in order. A gateway still never sees a file
-    /// whose data is not on disk. Call ``syncDirectory(_:)`` once afterwards.
+    /// with the expensive steps shared: ``prepareBatch(_:in:mode:)`` then
+    /// ``placePrepared(_:in:)``. Call ``syncDirectory(_:)`` once afterwards.
+    public static func writeBatch(_ files: [(name: String, bytes: [UInt8])], in directory: String,
+                                  mode: mode_t = 0o640) -> BatchResult {
+        let prepared = prepareBatch(files, in: directory, mode: mode)
+        let placed = placePrepared(files.prefix(prepared.placed).map(\.name), in: directory)
+        return BatchResult(placed: placed.placed, error: placed.error ?? prepared.error)
+    }
+
+    /// The hidden name a prepared file waits under: complete, its data on
+    /// disk, not yet visible to the gateway.
+    public static func preparedName(_ name: String) -> String { "." + name + ".ready" }
+
+    /// Makes each file whole and durable under its hidden prepared name, with
+    /// the expensive steps shared (group commit): each temp file's writeback
+    /// is started as soon as it is written (sync_file_range), then each is
+    /// waited for (fdatasync), so the disk takes the lot in one go, and only
+    /// then is each renamed to ``preparedName(_:)``. Nothing is visible to
+    /// the gateway yet: ``placePrepared(_:in:)`` does that, after the caller
+    /// has recorded that the files are on their way; ``recoverPrepared(in:)``
+    /// finishes the job after a crash in between. Sync the directory before
+    /// recording, so the prepared names outlive a power cut.
     ///
     /// (syncfs(2) would be one call, but it also flushes whatever else is
     /// dirty on the filesystem: logs, other services, a build; its cost is
     /// not ours to predict.)
     ///
-    /// Stops at the first failure: the files before it are placed (and
-    /// counted), every temp file not renamed is removed.
-    public static func writeBatch(_ files: [(name: String, bytes: [UInt8])], in directory: String,
-                                  mode: mode_t = 0o640) -> BatchResult {
+    /// Stops at the first failure: the files before it are prepared (and
+    /// counted), every temp file of the others is removed.
+    public static func prepareBatch(_ files: [(name: String, bytes: [UInt8])], in directory: String,
+                                    mode: mode_t = 0o640) -> BatchResult {
         var synced: [(temp: String, final: String)] = []
         var failure: SpoolError?
         var start = files.startIndex
@@ -108,16 +124,64 @@ public enum DurableFile {
                 synced.append((file.temp, file.final))
             }
         }
-        var placed = 0
+        var prepared = 0
         for (index, file) in synced.enumerated() {
-            if rename(file.temp, file.final) != 0 {
-                failure = SpoolError(operation: "rename", path: file.temp, destination: file.final, errno: errno)
+            let ready = join(directory, preparedName(lastComponent(of: file.final)))
+            if rename(file.temp, ready) != 0 {
+                failure = SpoolError(operation: "rename", path: file.temp, destination: ready, errno: errno)
                 for rest in synced[index...] { _ = unlink(rest.temp) }
                 break
             }
-            placed += 1
+            prepared += 1
         }
-        return BatchResult(placed: placed, error: failure)
+        return BatchResult(placed: prepared, error: failure)
+    }
+
+    /// Renames prepared files to their names, in order: the moment the
+    /// gateway sees them. Stops at the first failure and leaves the rest
+    /// prepared, for a later ``recoverPrepared(in:)``.
+    public static func placePrepared(_ names: [String], in directory: String) -> BatchResult {
+        for (index, name) in names.enumerated() {
+            let ready = join(directory, preparedName(name))
+            let final = join(directory, name)
+            if rename(ready, final) != 0 {
+                return BatchResult(placed: index, error: SpoolError(operation: "rename", path: ready, destination: final, errno: errno))
+            }
+        }
+        return BatchResult(placed: names.count, error: nil)
+    }
+
+    /// Places every prepared file left in `directory` (by a crash or a failed
+    /// rename between preparing and placing). A prepared file is whole and
+    /// was meant to go out, so placing it is always right; one whose name is
+    /// already there is a leftover and is removed. Returns the names placed.
+    public static func recoverPrepared(in directory: String) throws(SpoolError) -> [String] {
+        guard let dir = opendir(directory) else {
+            throw SpoolError(operation: "open directory", path: directory, errno: errno)
+        }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let entryName = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard entryName.hasPrefix("."), entryName.hasSuffix(".ready"), entryName.count > ".ready".count + 1 else { continue }
+            names.append(String(entryName.dropFirst().dropLast(".ready".count)))
+        }
+        var placed: [String] = []
+        for name in names.sorted() where isPlainName(name) {
+            let ready = join(directory, preparedName(name))
+            let final = join(directory, name)
+            if access(final, F_OK) == 0 {
+                _ = unlink(ready)
+                continue
+            }
+            if rename(ready, final) != 0 {
+                throw SpoolError(operation: "rename", path: ready, destination: final, errno: errno)
+            }
+            placed.append(name)
+        }
+        return placed
     }
 
     /// Creates `.<name>.tmp` holding `bytes`. With `sync`, fsync'd and

@@ -12,10 +12,19 @@ public protocol SpoolFiles: Sendable {
     /// without the directory sync: call ``syncDirectory(_:)`` once for a batch).
     func write(_ bytes: [UInt8], named name: String, in directory: String, mode: mode_t) throws(SpoolError)
 
-    /// Writes several files with one data sync for the lot, each renamed into
-    /// place only after it (``DurableFile/writeBatch(_:in:mode:)``); stops at
-    /// the first failure. Call ``syncDirectory(_:)`` once afterwards.
-    func writeBatch(_ files: [(name: String, bytes: [UInt8])], in directory: String, mode: mode_t) -> DurableFile.BatchResult
+    /// Makes files whole and durable under hidden prepared names, with one
+    /// shared wait for the disk (``DurableFile/prepareBatch(_:in:mode:)``);
+    /// stops at the first failure. Sync the directory, record, then
+    /// ``placePrepared(_:in:)``.
+    func prepareBatch(_ files: [(name: String, bytes: [UInt8])], in directory: String, mode: mode_t) -> DurableFile.BatchResult
+
+    /// Makes prepared files visible under their names, in order
+    /// (``DurableFile/placePrepared(_:in:)``).
+    func placePrepared(_ names: [String], in directory: String) -> DurableFile.BatchResult
+
+    /// Places prepared files a crash or a failure left behind
+    /// (``DurableFile/recoverPrepared(in:)``).
+    func recoverPrepared(in directory: String) throws(SpoolError) -> [String]
 
     /// Makes the renames in `path` survive a power cut.
     func syncDirectory(_ path: String) throws(SpoolError)
@@ -29,17 +38,28 @@ public protocol SpoolFiles: Sendable {
 }
 
 extension SpoolFiles {
-    /// One ``write(_:named:in:mode:)`` per file: each synced on its own. Fakes
-    /// that inject faults per write get batches for free.
-    public func writeBatch(_ files: [(name: String, bytes: [UInt8])], in directory: String, mode: mode_t) -> DurableFile.BatchResult {
+    /// One ``write(_:named:in:mode:)`` per file, to its prepared name: each
+    /// synced on its own. Fakes that inject faults per write get batches for free.
+    public func prepareBatch(_ files: [(name: String, bytes: [UInt8])], in directory: String, mode: mode_t) -> DurableFile.BatchResult {
         for (index, file) in files.enumerated() {
             do throws(SpoolError) {
-                try write(file.bytes, named: file.name, in: directory, mode: mode)
+                try write(file.bytes, named: DurableFile.preparedName(file.name), in: directory, mode: mode)
             } catch {
-                return DurableFile.BatchResult(placed: index, error: error)
+                // Named after the file the operator will look for, as the real one does.
+                let named = SpoolError(operation: error.operation, path: directory + "/" + file.name,
+                                       destination: error.destination, errno: error.errno, detail: error.detail)
+                return DurableFile.BatchResult(placed: index, error: named)
             }
         }
         return DurableFile.BatchResult(placed: files.count, error: nil)
+    }
+
+    public func placePrepared(_ names: [String], in directory: String) -> DurableFile.BatchResult {
+        DurableFile.placePrepared(names, in: directory)
+    }
+
+    public func recoverPrepared(in directory: String) throws(SpoolError) -> [String] {
+        try DurableFile.recoverPrepared(in: directory)
     }
 }
 
@@ -51,8 +71,8 @@ public struct RealSpoolFiles: SpoolFiles {
         try DurableFile.write(bytes, named: name, in: directory, mode: mode, syncDirectory: false)
     }
 
-    public func writeBatch(_ files: [(name: String, bytes: [UInt8])], in directory: String, mode: mode_t) -> DurableFile.BatchResult {
-        DurableFile.writeBatch(files, in: directory, mode: mode)
+    public func prepareBatch(_ files: [(name: String, bytes: [UInt8])], in directory: String, mode: mode_t) -> DurableFile.BatchResult {
+        DurableFile.prepareBatch(files, in: directory, mode: mode)
     }
 
     public func syncDirectory(_ path: String) throws(SpoolError) {
