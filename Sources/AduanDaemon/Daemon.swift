@@ -85,7 +85,8 @@ public final class Daemon: Service, @unchecked Sendable {
     /// Files per batch: bounds the time one transaction holds the writer
     /// and keeps its pages in SQLite's cache (a bigger batch spilled them to
     /// the WAL mid-transaction and saved nothing: the fixed cost per batch,
-    /// two fsyncs and a syncfs, is already a few µs per file at this size).
+    /// the commit's fsync and the spool's two waits, is already a few µs per
+    /// file at this size).
     let maxBatch = 256
     /// Set when a batch recorded something that has a reply to spool.
     var spoolDue = false
