@@ -53,6 +53,12 @@ public struct WorkCalendar: Sendable {
         var key: Int { year * 10_000 + month * 100 + day }
     }
 
+    /// Days since 1970-01-01 in the zone: the local day an instant falls on.
+    public func localDay(_ date: Date) -> Int {
+        let offset = fixedOffset ?? timeZone.secondsFromGMT(for: date)
+        return CivilDate.floorDiv(Int(date.timeIntervalSince1970.rounded(.down)) + offset, 86_400)
+    }
+
     func fields(_ date: Date) -> Fields {
         guard let offset = fixedOffset else {
             let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .weekday], from: date)
@@ -60,11 +66,11 @@ public struct WorkCalendar: Sendable {
                           minute: c.minute ?? 0, second: c.second ?? 0, weekday: c.weekday ?? 1)
         }
         let local = Int((date.timeIntervalSince1970).rounded(.down)) + offset
-        let days = Self.floorDiv(local, 86_400)
+        let days = CivilDate.floorDiv(local, 86_400)
         let seconds = local - days * 86_400
         let (y, m, d) = CivilDate.fields(fromDays: days)
         // 1970-01-01 was a Thursday (5).
-        let weekday = (Self.floorMod(days, 7) + 4) % 7 + 1
+        let weekday = (CivilDate.floorMod(days, 7) + 4) % 7 + 1
         return Fields(year: y, month: m, day: d, hour: seconds / 3600, minute: seconds % 3600 / 60, second: seconds % 60,
                       weekday: weekday)
     }
@@ -94,7 +100,7 @@ public struct WorkCalendar: Sendable {
     /// The last second of the n-th counted day after the start's own day.
     func endOfDay(addingDays n: Int, to start: Date, counting: (Date) -> Bool) -> Date {
         if let offset = fixedOffset {
-            var day = Self.floorDiv(Int(start.timeIntervalSince1970.rounded(.down)) + offset, 86_400)
+            var day = localDay(start)
             var counted = 0
             while counted < n {
                 day += 1
@@ -142,6 +148,4 @@ public struct WorkCalendar: Sendable {
     }
 
     static func pad(_ value: Int, _ width: Int = 2) -> String { CivilDate.padded(value, width: width) }
-    static func floorDiv(_ a: Int, _ b: Int) -> Int { CivilDate.floorDiv(a, b) }
-    static func floorMod(_ a: Int, _ b: Int) -> Int { CivilDate.floorMod(a, b) }
 }

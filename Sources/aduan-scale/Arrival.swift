@@ -52,7 +52,7 @@ struct Arrivals: Sendable {
         self.count = count
         self.rules = rules
         self.times = times
-        local = LocalTime(timeZone: rules.calendar.timeZone)
+        local = LocalTime(rules.calendar)
         repeatSenders = max(20, count / 20)
         source = rules.config.inbound.first?.name ?? "modem1"
         routes = Dictionary(rules.config.routes.map { ($0.keyword, $0) }, uniquingKeysWith: { a, _ in a })

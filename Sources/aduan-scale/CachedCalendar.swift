@@ -3,27 +3,20 @@ import Foundation
 
 /// The real `WorkCalendar`, remembered per local day.
 ///
-/// A year of complaints asks for millions of deadlines, and a day-based span
-/// walks the calendar one day at a time. But such a deadline ends at the end
-/// of a local day counted from the start's own local day, so it depends on
-/// that day only: each (day, span) is computed once by the real calendar and
-/// reused. Hour and minute spans are a sum and go straight through. Every
-/// answer is exactly what `WorkCalendar.due(from:after:)` gives.
+/// A year of complaints asks for millions of deadlines (remembered per local
+/// day by the same ``DueDates`` a reminder run uses), working days and
+/// displayed instants. Every answer is exactly the calendar's own.
 final class CachedCalendar {
     let calendar: WorkCalendar
     let local: LocalTime
-    private var dueByDay: [DayKey: Date] = [:]
+    private let dues: DueDates
     private var workingByDay: [Int: Bool] = [:]
     private var displayByMinute: [Int: String] = [:]
 
-    private struct DayKey: Hashable {
-        var day: Int
-        var span: TimeSpan
-    }
-
     init(_ calendar: WorkCalendar) {
         self.calendar = calendar
-        local = LocalTime(timeZone: calendar.timeZone)
+        local = LocalTime(calendar)
+        dues = DueDates(calendar)
     }
 
     func localDay(_ date: Date) -> Int { local.day(date) }
@@ -40,18 +33,7 @@ final class CachedCalendar {
         return text
     }
 
-    func due(from start: Date, after span: TimeSpan) -> Date {
-        switch span {
-        case .minutes, .hours:
-            return calendar.due(from: start, after: span)
-        case .days, .workingDays:
-            let key = DayKey(day: localDay(start), span: span)
-            if let known = dueByDay[key] { return known }
-            let due = calendar.due(from: start, after: span)
-            dueByDay[key] = due
-            return due
-        }
-    }
+    func due(from start: Date, after span: TimeSpan) -> Date { dues.due(from: start, after: span) }
 
     func isWorkingDay(_ date: Date) -> Bool {
         let day = localDay(date)

@@ -1,4 +1,3 @@
-@testable import AduanDaemon
 import AduanCore
 import Foundation
 import Testing

@@ -1,7 +1,7 @@
-import AduanCore
 import Foundation
 
-/// `WorkCalendar.due(from:after:)` for the candidates of one reminder run.
+/// `WorkCalendar.due(from:after:)` for many instants at once: the
+/// candidates of one reminder run, a generated year of complaints.
 ///
 /// A day-based deadline ends at the end of a local day counted from the
 /// start's own local day, so it depends on that day alone. A run checks
@@ -10,8 +10,8 @@ import Foundation
 /// million complaints; each (day, span) is now walked once per run. Hour and
 /// minute spans are a sum and go straight through. Every answer is the
 /// calendar's own.
-final class DueDates {
-    let calendar: WorkCalendar
+public final class DueDates {
+    public let calendar: WorkCalendar
     private var known: [Key: Date] = [:]
 
     private struct Key: Hashable {
@@ -19,15 +19,14 @@ final class DueDates {
         var span: TimeSpan
     }
 
-    init(_ calendar: WorkCalendar) { self.calendar = calendar }
+    public init(_ calendar: WorkCalendar) { self.calendar = calendar }
 
-    func due(from start: Date, after span: TimeSpan) -> Date {
+    public func due(from start: Date, after span: TimeSpan) -> Date {
         switch span {
         case .minutes, .hours:
             return calendar.due(from: start, after: span)
         case .days, .workingDays:
-            let local = start.timeIntervalSince1970 + TimeInterval(calendar.timeZone.secondsFromGMT(for: start))
-            let key = Key(day: Int((local / 86_400).rounded(.down)), span: span)
+            let key = Key(day: calendar.localDay(start), span: span)
             if let due = known[key] { return due }
             let due = calendar.due(from: start, after: span)
             known[key] = due
