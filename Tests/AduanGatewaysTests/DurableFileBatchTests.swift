@@ -8,6 +8,15 @@ import Testing
 /// appearing whole or not at all.
 @Suite("DurableFile batches")
 struct DurableFileBatchTests {
+    /// Prepare, then place: the spooler's two file steps, without its mark
+    /// in between.
+    static func writeBatch(_ files: [(name: String, bytes: [UInt8])], in directory: String,
+                           mode: mode_t = 0o640) -> DurableFile.BatchResult {
+        let prepared = DurableFile.prepareBatch(files, in: directory, mode: mode)
+        let placed = DurableFile.placePrepared(files.prefix(prepared.placed).map(\.name), in: directory)
+        return DurableFile.BatchResult(placed: placed.placed, error: placed.error ?? prepared.error)
+    }
+
     static func batch(_ count: Int) -> [(name: String, bytes: [UInt8])] {
         (0..<count).map { ("aduan-\($0)", Array("To: 62812000\($0)\n\nAduan \($0) diterima".utf8)) }
     }
@@ -17,7 +26,7 @@ struct DurableFileBatchTests {
     func placesEveryFileWithItsBytesAndMode(_ count: Int) throws {
         let dir = try ScratchDirectory()
         let files = Self.batch(count)
-        let result = DurableFile.writeBatch(files, in: dir.path, mode: 0o660)
+        let result = Self.writeBatch(files, in: dir.path, mode: 0o660)
         #expect(result == DurableFile.BatchResult(placed: count, error: nil))
         #expect(try directoryEntries(dir.path) == files.map(\.name).sorted())
         for file in files {
@@ -28,7 +37,7 @@ struct DurableFileBatchTests {
 
     @Test func anEmptyBatchTouchesNothing() throws {
         let dir = try ScratchDirectory()
-        #expect(DurableFile.writeBatch([], in: dir.path + "/missing") == DurableFile.BatchResult(placed: 0, error: nil))
+        #expect(Self.writeBatch([], in: dir.path + "/missing") == DurableFile.BatchResult(placed: 0, error: nil))
     }
 
     /// A bad name half-way: the files before it are placed (and counted), the
@@ -37,7 +46,7 @@ struct DurableFileBatchTests {
         let dir = try ScratchDirectory()
         var files = Self.batch(10)
         files[6].name = "bad/name"
-        let result = DurableFile.writeBatch(files, in: dir.path)
+        let result = Self.writeBatch(files, in: dir.path)
         #expect(result.placed == 6)
         #expect(result.error?.errno == EINVAL)
         #expect(try directoryEntries(dir.path) == files.prefix(6).map(\.name).sorted())
@@ -48,14 +57,14 @@ struct DurableFileBatchTests {
         let files = Self.batch(5)
         try DurableFile.write(Array("old".utf8), named: files[1].name, in: dir.path)
         try DurableFile.write(Array("crash".utf8), named: "." + files[3].name + ".tmp", in: dir.path)
-        #expect(DurableFile.writeBatch(files, in: dir.path).placed == 5)
+        #expect(Self.writeBatch(files, in: dir.path).placed == 5)
         #expect(try fileBytes(dir.path + "/" + files[1].name) == files[1].bytes)
         #expect(try directoryEntries(dir.path) == files.map(\.name).sorted())
     }
 
     @Test func aMissingDirectoryIsAnErrorNamingIt() throws {
         let dir = try ScratchDirectory()
-        let result = DurableFile.writeBatch(Self.batch(3), in: dir.path + "/gone")
+        let result = Self.writeBatch(Self.batch(3), in: dir.path + "/gone")
         #expect(result.placed == 0)
         #expect(result.error?.errno == ENOENT)
         #expect(result.error?.description.contains("/gone") == true)

@@ -35,8 +35,8 @@ public enum DurableFile {
         }
     }
 
-    /// What became of a batch: the first `placed` files are in place (not yet
-    /// directory-synced); `error` says why the rest are not.
+    /// What became of a batch step (preparing or placing): the first
+    /// `placed` files went through it; `error` says why the rest did not.
     public struct BatchResult: Sendable, Equatable {
         public var placed: Int
         public var error: SpoolError?
@@ -50,16 +50,6 @@ public enum DurableFile {
     /// Files whose descriptors a batch holds open at once, well under the
     /// usual limit of 1024 descriptors.
     static let openAtOnce = 64
-
-    /// Writes several files as ``write(_:named:in:mode:syncDirectory:)`` does,
-    /// with the expensive steps shared: ``prepareBatch(_:in:mode:)`` then
-    /// ``placePrepared(_:in:)``. Call ``syncDirectory(_:)`` once afterwards.
-    public static func writeBatch(_ files: [(name: String, bytes: [UInt8])], in directory: String,
-                                  mode: mode_t = 0o640) -> BatchResult {
-        let prepared = prepareBatch(files, in: directory, mode: mode)
-        let placed = placePrepared(files.prefix(prepared.placed).map(\.name), in: directory)
-        return BatchResult(placed: placed.placed, error: placed.error ?? prepared.error)
-    }
 
     /// The hidden name a prepared file waits under: complete, its data on
     /// disk, not yet visible to the gateway.
@@ -156,20 +146,15 @@ public enum DurableFile {
     /// was meant to go out, so placing it is always right; one whose name is
     /// already there is a leftover and is removed. Returns the names placed.
     public static func recoverPrepared(in directory: String) throws(SpoolError) -> [String] {
-        guard let dir = opendir(directory) else {
+        guard let entries = DirectoryEntries.names(in: directory) else {
             throw SpoolError(operation: "open directory", path: directory, errno: errno)
         }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let entryName = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            guard entryName.hasPrefix("."), entryName.hasSuffix(".ready"), entryName.count > ".ready".count + 1 else { continue }
-            names.append(String(entryName.dropFirst().dropLast(".ready".count)))
+        let names = entries.compactMap { entry -> String? in
+            guard entry.hasPrefix("."), entry.hasSuffix(".ready"), entry.count > ".ready".count + 1 else { return nil }
+            return String(entry.dropFirst().dropLast(".ready".count))
         }
         var placed: [String] = []
-        for name in names.sorted() where isPlainName(name) {
+        for name in names where isPlainName(name) {
             let ready = join(directory, preparedName(name))
             let final = join(directory, name)
             if access(final, F_OK) == 0 {

@@ -103,18 +103,7 @@ public enum InboundFile {
     /// Names that are not valid UTF-8 are skipped too: a `String` could not name them
     /// again. No supported gateway produces such names.
     public static func listDirectory(_ path: String) -> [String] {
-        guard let dir = opendir(path) else { return [] }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name: String? = withUnsafeBytes(of: &entry.pointee.d_name) { raw in
-                let bytes = raw.prefix { $0 != 0 }
-                guard bytes.first != UInt8(ascii: ".") else { return nil }
-                return String(validating: bytes, as: UTF8.self)
-            }
-            if let name { names.append(name) }
-        }
-        return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        (DirectoryEntries.names(in: path) ?? []).filter { !$0.hasPrefix(".") }
     }
 
     private static func nonRegularKind(_ mode: mode_t) -> String? {
