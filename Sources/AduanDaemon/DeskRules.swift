@@ -36,17 +36,19 @@ public struct DeskRules: Sendable {
     }
 
     public func deadlines(for route: Route, priority: Priority, from start: Date) -> (firstResponse: Date, resolution: Date) {
-        let first: TimeSpan
-        let resolution: TimeSpan
+        let spans = spans(for: route, priority: priority)
+        return (calendar.due(from: start, after: spans.firstResponse), calendar.due(from: start, after: spans.resolution))
+    }
+
+    /// The route's two spans for the priority: its own, or for an urgent
+    /// complaint its urgent ones, falling back to `[urgent]`.
+    public func spans(for route: Route, priority: Priority) -> (firstResponse: TimeSpan, resolution: TimeSpan) {
         switch priority {
         case .normal:
-            first = route.firstResponse
-            resolution = route.resolution
+            (route.firstResponse, route.resolution)
         case .urgent:
-            first = route.urgentFirstResponse ?? config.urgent.firstResponse
-            resolution = route.urgentResolution ?? config.urgent.resolution
+            (route.urgentFirstResponse ?? config.urgent.firstResponse, route.urgentResolution ?? config.urgent.resolution)
         }
-        return (calendar.due(from: start, after: first), calendar.due(from: start, after: resolution))
     }
 
     /// Values every template can use.

@@ -197,18 +197,9 @@ final class YearSimulation {
 
     /// `DeskRules.deadlines`, with the calendar's day arithmetic remembered.
     private func deadlines(_ route: Route, _ priority: Priority, from start: Int64) -> (firstResponse: Int64, resolution: Int64) {
-        let first: TimeSpan
-        let resolution: TimeSpan
-        switch priority {
-        case .normal:
-            first = route.firstResponse
-            resolution = route.resolution
-        case .urgent:
-            first = route.urgentFirstResponse ?? rules.config.urgent.firstResponse
-            resolution = route.urgentResolution ?? rules.config.urgent.resolution
-        }
-        return (Millis.from(calendar.due(from: start.date, after: first)),
-                Millis.from(calendar.due(from: start.date, after: resolution)))
+        let spans = rules.spans(for: route, priority: priority)
+        return (Millis.from(calendar.due(from: start.date, after: spans.firstResponse)),
+                Millis.from(calendar.due(from: start.date, after: spans.resolution)))
     }
 
     // MARK: The desk
