@@ -88,10 +88,9 @@ public struct InboundProcessor: Sendable {
 
     /// Processes several files of this source at once, one attempt each, in
     /// order. Their messages are recorded in one transaction (group commit:
-    /// one fsync of the database for the lot), each file in a savepoint of its
-    /// own, so one file refused by a constraint does not take the others with
-    /// it. A failure of the database as a whole fails them all, and they stay
-    /// in the spool.
+    /// one fsync of the database for the lot); a file refused by a constraint
+    /// does not take the others with it (see ``receive(_:)``). A failure of
+    /// the database as a whole fails them all, and they stay in the spool.
     public func attempt(paths: [String]) -> [Attempt] {
         var attempts: [Attempt?] = []
         var parsed: [(index: Int, file: ParsedFile)] = []

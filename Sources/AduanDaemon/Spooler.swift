@@ -20,10 +20,11 @@ import Foundation
 /// such files; so does any flush after a failed one, in this process or, as
 /// the lock file tells, in another.) So a crash costs neither a reply nor a
 /// second copy of a batch; only a power cut that loses a mark (committed
-/// without waiting for the disk) spools its rows again, at worst twice (§8). File names are derived from the row, so a file
-/// still waiting in the spool is recognised and only marked: a gateway slow
-/// to take its files never has one rewritten under it. A lone reply at idle
-/// is a batch of one, sent at once.
+/// without waiting for the disk) spools its rows again, at worst twice (§8).
+/// File names are derived from the row, so a file still waiting in the spool
+/// is recognised and only marked: a gateway slow to take its files never has
+/// one rewritten under it. A lone reply at idle is a batch of one, sent at
+/// once.
 public final class Spooler: @unchecked Sendable {
     let store: Store
     let spool: OutboundSpool
@@ -33,7 +34,7 @@ public final class Spooler: @unchecked Sendable {
     /// Rows per transaction: bounds memory and the time the writer is held.
     let batch = 256
     /// Prepared files may have been left by a crash (a new spooler) or a
-    /// failed flush: placed before anything else.
+    /// failed flush: the next flush looks for them.
     var recoverFirst = true
 
     public init(store: Store, spool: OutboundSpool, clock: any Clock, files: any SpoolFiles = RealSpoolFiles()) {
