@@ -275,8 +275,15 @@ public enum DurableFile {
     private enum Placement { case moved, nameTaken }
 
     private static func place(_ source: String, at target: String) throws(SpoolError) -> Placement {
-        // link(2) fails with EEXIST instead of replacing, which rename(2) cannot promise
-        // without renameat2 (not exported by the Glibc module).
+        // Never replace a file already archived under this name: renameat2's
+        // RENAME_NOREPLACE in one call, else link(2), which fails with EEXIST too.
+        if aduan_rename_noreplace(source, target) == 0 { return .moved }
+        switch errno {
+        case EEXIST: return .nameTaken
+        case EXDEV: return try copyAcrossFilesystems(source, to: target)
+        case EINVAL, ENOSYS: break
+        default: throw SpoolError(operation: "move", path: source, destination: target, errno: errno)
+        }
         if link(source, target) == 0 {
             if unlink(source) != 0 {
                 let unlinkErrno = errno

@@ -6,4 +6,10 @@
 /// which Swift's Glibc module does not define. Returns 0 or -1 with errno.
 int aduan_start_writeback(int fd);
 
+/// renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE): a rename that
+/// fails with EEXIST rather than replace what is there, in one system call
+/// (link + unlink takes two and updates the inode twice). Returns 0 or -1
+/// with errno; EINVAL or ENOSYS where the filesystem or kernel lacks it.
+int aduan_rename_noreplace(const char *from, const char *to);
+
 #endif
