@@ -9,7 +9,19 @@ public enum Keyword {
 
     /// `"Mas Bup Siaga"` → `"MASBUPSIAGA"`.
     public static func canonical(_ text: String) -> String {
-        String(text.uppercased().filter { $0.isLetter || $0.isNumber })
+        // Nearly every keyword is typed in ASCII: upper-cased and filtered on
+        // the bytes, without Unicode's property tables.
+        var ascii: [UInt8] = []
+        ascii.reserveCapacity(text.utf8.count)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): ascii.append(byte - 0x20)
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): ascii.append(byte)
+            case 0x80...: return String(text.uppercased().filter { $0.isLetter || $0.isNumber })
+            default: continue
+            }
+        }
+        return String(decoding: ascii, as: UTF8.self)
     }
 
     /// Canonical words that citizens' commands use (§3.5); no route may take them.

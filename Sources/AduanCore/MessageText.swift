@@ -53,10 +53,15 @@ public enum MessageText {
     /// Splits normalised text into words as a keyword parser sees them:
     /// whitespace and the separators of §3.3 both end a word. Each word
     /// carries the index where the text after it begins.
-    static func words(_ text: String) -> [(word: Substring, restStart: String.Index)] {
+    ///
+    /// `limit` stops after that many words that `counts` accepts: a router
+    /// reads only the first few, and a complaint's body is long.
+    static func words(_ text: String, limit: Int = .max,
+                      counts: (Substring) -> Bool = { _ in true }) -> [(word: Substring, restStart: String.Index)] {
         var result: [(Substring, String.Index)] = []
+        var counted = 0
         var i = text.startIndex
-        while i < text.endIndex {
+        while i < text.endIndex, counted < limit {
             while i < text.endIndex, isBreak(text[i]) { i = text.index(after: i) }
             guard i < text.endIndex else { break }
             let start = i
@@ -66,6 +71,7 @@ public enum MessageText {
             var rest = i
             while rest < text.endIndex, isBreak(text[rest]) { rest = text.index(after: rest) }
             result.append((word, rest))
+            if counts(word) { counted += 1 }
         }
         return result
     }

@@ -99,7 +99,10 @@ public struct Router: Sendable {
         let text = MessageText.normalise(original)
         // Leading words without a letter or digit (emoji, stray symbols) are
         // read like the separators of §3.3: `😡 BANJAR jalan` is for BANJAR.
-        let words = Array(MessageText.words(text).drop { Keyword.canonical(String($0.word)).isEmpty })
+        // A command takes two words and a keyword at most maxWords.
+        let hasLetterOrDigit = { (word: Substring) in !Keyword.canonical(String(word)).isEmpty }
+        let words = Array(MessageText.words(text, limit: max(2, maxWords), counts: hasLetterOrDigit)
+            .drop { !hasLetterOrDigit($0.word) })
         guard !words.isEmpty else { return .help }
 
         if let intent = command(text: text, words: words) { return intent }

@@ -138,7 +138,20 @@ let routingCases: [RoutingCase] = [
     .init(text: "B\u{200B}ANJAR jalan", expected: "BANJAR exact |jalan"),
     .init(text: "BANJAR kafe\u{0301} tutup", expected: "BANJAR exact |kafé tutup"),
     .init(text: "1234 jalan", expected: "triage |1234 jalan"),
+    // the router reads only the first words; symbols do not use them up
+    .init(text: "😡 🙏 ! MAS 😡 BUP - SIAGA jalan", expected: "MASBUPSIAGA exact |jalan"),
+    .init(text: "MAS BUP SIAGA", expected: "route_help MASBUPSIAGA exact"),
+    .init(text: "mas bup siaga " + String(repeating: "jalan rusak ", count: 40) + "!",
+          expected: "MASBUPSIAGA exact |" + String(repeating: "jalan rusak ", count: 40) + "!"),
 ]
+
+@Test("canonical keyword form", arguments: [
+    ("Mas-Bup Siaga", "MASBUPSIAGA"), ("bAnJaR9", "BANJAR9"), ("#.,:;*-/_ ", ""), ("😡", ""),
+    ("straße", "STRASSE"), ("kafé", "KAFÉ"), ("Ｂanjar", "ＢANJAR"), ("", ""),
+])
+func canonicalKeyword(_ text: String, _ expected: String) {
+    #expect(Keyword.canonical(text) == expected)
+}
 
 @Test("routing", arguments: routingCases)
 func routing(_ c: RoutingCase) {
