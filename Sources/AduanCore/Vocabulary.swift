@@ -4,9 +4,15 @@
 /// as `jalan` and `KTP,` counts as `ktp`.
 public struct PhraseMatcher: Sendable {
     let phrases: [[String]]
+    /// The phrases (by index) that begin with each word: a complaint's words
+    /// are each looked up once rather than compared with every phrase.
+    let byFirstWord: [String: [Int]]
 
     public init(_ phrases: [String]) {
         self.phrases = phrases.map(Self.tokens).filter { !$0.isEmpty }
+        var byFirstWord: [String: [Int]] = [:]
+        for (index, phrase) in self.phrases.enumerated() { byFirstWord[phrase[0], default: []].append(index) }
+        self.byFirstWord = byFirstWord
     }
 
     /// The words of a text, lower-cased: letters and digits, anything else
@@ -41,15 +47,17 @@ public struct PhraseMatcher: Sendable {
     /// ``hits(in:)`` for a text already split by ``tokens(_:)``, when several
     /// matchers look at the same complaint.
     public func hits(inTokens words: [String]) -> Int {
-        guard !words.isEmpty else { return 0 }
-        var count = 0
-        for phrase in phrases where phrase.count <= words.count {
-            for start in 0...(words.count - phrase.count) where words[start..<(start + phrase.count)].elementsEqual(phrase) {
-                count += 1
-                break
+        var found: Set<Int> = []
+        for (start, word) in words.enumerated() {
+            guard let candidates = byFirstWord[word] else { continue }
+            for index in candidates where !found.contains(index) {
+                let phrase = phrases[index]
+                if start + phrase.count <= words.count, words[start..<(start + phrase.count)].elementsEqual(phrase) {
+                    found.insert(index)
+                }
             }
         }
-        return count
+        return found.count
     }
 
     public func matches(_ text: String) -> Bool { hits(in: text) > 0 }

@@ -27,3 +27,19 @@ func asciiTokensMatchUnicodeSplit(_ text: String) {
     #expect(matcher.hits(inTokens: words) == 2)
     #expect(matcher.hits(in: "jalanan rumah") == 0)
 }
+
+/// The indexed count against the plain definition: each phrase that occurs
+/// anywhere as consecutive whole words counts once.
+@Test("phrase hits", arguments: [
+    ("rumah sakit rumah sakit", 2), ("rumah", 1), ("sakit rumah", 1), ("rumah sakit umum daerah", 3),
+    ("jalan jalan jalan", 1), ("", 0), ("umum daerah rumah", 1), ("rumah sakit umum", 2),
+])
+func phraseHits(_ text: String, _ expected: Int) {
+    let phrases = ["rumah sakit", "rumah", "sakit umum daerah", "jalan", "rumah sakit umum daerah baru"]
+    let words = PhraseMatcher.tokens(text)
+    let plain = phrases.map(PhraseMatcher.tokens).filter { phrase in
+        phrase.count <= words.count && (0...(words.count - phrase.count)).contains { words[$0..<($0 + phrase.count)].elementsEqual(phrase) }
+    }.count
+    #expect(plain == expected)
+    #expect(PhraseMatcher(phrases).hits(inTokens: words) == expected)
+}
