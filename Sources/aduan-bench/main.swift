@@ -13,14 +13,14 @@ import Foundation
 // Each phase uses a fresh state directory and the shipped configuration.
 // The figures end as `key=value` lines for `bench/run`.
 //
-// Where the runs live matters on ext4 without a journal (this machine's
-// root): allocating an inode skips, one by one, every inode of the block
-// group freed in the last minutes (`recently_deleted`), so creating a file
-// beside a recently removed tree (an earlier run, a build) costs 250 µs
-// instead of 20, for the gateway's files and aduan's alike. Each run's
-// directory is made under a parent flagged TOPDIR (`chattr +T`), which makes
-// ext4 place it in a fresh block group, and state directories are removed
-// only at the very end.
+// When it runs matters on ext4 without a journal (this machine's root):
+// allocating an inode skips, one by one, every inode of the block group
+// freed in the last few minutes (`recently_deleted`), so right after a large
+// tree was removed (an earlier run, a build) creating a file can cost 250 µs
+// instead of 20, for the gateway's files and aduan's alike. Run it five
+// minutes after such a removal; the runs live in /var/tmp (not /tmp, which
+// compilers churn) unless TMPDIR says otherwise, and their state
+// directories are removed only at the very end.
 
 struct Options {
     var messages = 10_000
@@ -65,20 +65,10 @@ final class Run: @unchecked Sendable {
     let binary: String
     var process: Process?
 
-    /// The parent of every run's directory, flagged TOPDIR (see the top).
-    static let base: String = {
-        let base = NSTemporaryDirectory() + "aduan-bench"
-        try? FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
-        let chattr = Process()
-        chattr.executableURL = URL(fileURLWithPath: "/usr/bin/chattr")
-        chattr.arguments = ["+T", base]
-        chattr.standardError = FileHandle.nullDevice
-        if (try? chattr.run()) != nil { chattr.waitUntilExit() }
-        return base
-    }()
-
     init(binary: String, configTemplate: String) throws {
-        root = Run.base + "/" + String(getpid()) + "-" + UUID().uuidString.prefix(8)
+        // /var/tmp unless TMPDIR says otherwise: compilers churn /tmp.
+        let parent = ProcessInfo.processInfo.environment["TMPDIR"].map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? "/var/tmp/"
+        root = parent + "aduan-bench-" + String(getpid()) + "-" + UUID().uuidString.prefix(8)
         self.binary = binary
         try FileManager.default.createDirectory(atPath: root + "/config", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: root + "/var/spool/incoming", withIntermediateDirectories: true)
@@ -251,7 +241,6 @@ print(String(format: "idle:   %d CPU ticks (1/%d s), %.2f ms of CPU, over %.0f s
 paced.stop()
 burst.remove()
 paced.remove()
-_ = rmdir(Run.base)  // only if no other run is using it
 
 func kB(_ text: String?) -> String { text?.split(separator: " ").first.map(String.init) ?? "?" }
 print("aduan_messages=\(b.acked.count)")
