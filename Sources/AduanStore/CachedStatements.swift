@@ -20,6 +20,23 @@ extension Row {
     static func fetchAll(_ db: Database, cachedSQL sql: String, arguments: StatementArguments = StatementArguments()) throws -> [Row] {
         try fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
     }
+
+    // `fetchOne`/`fetchAll` copy every row (each value and each column name)
+    // before it is decoded; these decode each row where it lies in SQLite's
+    // statement, for records read by position.
+
+    /// The first row of a cached statement, decoded in place.
+    static func decodeFirst<T>(_ db: Database, cachedSQL sql: String, arguments: StatementArguments = StatementArguments(),
+                               _ decode: (Row) throws -> T) throws -> T? {
+        let cursor = try fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
+        return try cursor.next().map(decode)
+    }
+
+    /// Every row of a cached statement, each decoded in place.
+    static func decodeAll<T>(_ db: Database, cachedSQL sql: String, arguments: StatementArguments = StatementArguments(),
+                             _ decode: @escaping (Row) throws -> T) throws -> [T] {
+        try Array(fetchCursor(db.cachedStatement(sql: sql), arguments: arguments).map(decode))
+    }
 }
 
 extension DatabaseValueConvertible {

@@ -44,6 +44,21 @@ public struct ComplaintRecord: Sendable, Equatable {
         first_response_at, closed_at, answer, rating, flagged, forwarded_at
         """
 
+    /// Every record a query selecting `columns` returns, decoded straight
+    /// from SQLite's rows without copying each into a `Row` first.
+    static func fetchAll(_ db: Database, sql: String, arguments: StatementArguments = StatementArguments()) throws -> [ComplaintRecord] {
+        try Array(Row.fetchCursor(db, sql: sql, arguments: arguments).map(ComplaintRecord.init(row:)))
+    }
+
+    /// Past a deadline at the instant, and not yet closed.
+    public func isOverdue(at now: Date) -> Bool {
+        guard status != .resolved, status != .rejected else { return false }
+        return resolutionDue < now || (firstResponseAt == nil && firstResponseDue < now)
+    }
+}
+
+extension ComplaintRecord {
+    // In an extension, so the memberwise initialiser stays (`insert` uses it).
     /// A row selected with `columns`.
     init(row: Row) {
         id = row[0]
@@ -68,18 +83,6 @@ public struct ComplaintRecord: Sendable, Equatable {
         rating = row[19]
         flagged = row[20] ?? false
         forwardedAt = (row[21] as Int64?).map(Millis.date)
-    }
-
-    /// Every record a query selecting `columns` returns, decoded straight
-    /// from SQLite's rows without copying each into a `Row` first.
-    static func fetchAll(_ db: Database, sql: String, arguments: StatementArguments = StatementArguments()) throws -> [ComplaintRecord] {
-        try Array(Row.fetchCursor(db, sql: sql, arguments: arguments).map(ComplaintRecord.init(row:)))
-    }
-
-    /// Past a deadline at the instant, and not yet closed.
-    public func isOverdue(at now: Date) -> Bool {
-        guard status != .resolved, status != .rejected else { return false }
-        return resolutionDue < now || (firstResponseAt == nil && firstResponseDue < now)
     }
 }
 
@@ -144,15 +147,13 @@ public enum Complaints {
     public static func insert(_ db: Database, _ new: NewComplaint, actor: String = "aduan") throws -> ComplaintRecord {
         let ticket = try TicketSequence.next(db, prefix: new.prefix)
         let now = Millis.from(new.receivedAt)
-        // RETURNING hands back the row as stored (defaults included) without
-        // a second query.
-        guard let row = try Row.fetchOne(
+        guard let id = try Int64.fetchOne(
             db,
             cachedSQL: """
                 INSERT INTO complaints (ticket, prefix, seq, route, region, sender, text, dedupe_key, match_kind,
                     received_at, priority, agency_suggested, status, first_response_due, resolution_due, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?, ?)
-                RETURNING \(ComplaintRecord.columns)
+                RETURNING id
                 """,
             arguments: [ticket.description, ticket.prefix, ticket.number, new.route, new.region, new.sender, new.text,
                         new.dedupeKey, new.matchKind.rawValue, now, new.priority.rawValue, new.agencySuggested,
@@ -160,7 +161,16 @@ public enum Complaints {
         else {
             throw DatabaseError(resultCode: .SQLITE_INTERNAL, message: "complaint \(ticket) not returned by its insert")
         }
-        let record = ComplaintRecord(row: row)
+        // The row as stored, built here rather than read back: decoding a
+        // 22-column row cost more than the insert. Instants go through
+        // milliseconds as the table keeps them (a test compares with `find`).
+        let record = ComplaintRecord(
+            id: id, ticket: ticket.description, route: new.route, region: new.region, sender: new.sender, text: new.text,
+            matchKind: new.matchKind, receivedAt: Millis.date(now), priority: new.priority, category: nil,
+            agencySuggested: new.agencySuggested, agency: nil, status: .received,
+            firstResponseDue: Millis.date(Millis.from(new.firstResponseDue)),
+            resolutionDue: Millis.date(Millis.from(new.resolutionDue)), updatedAt: Millis.date(now),
+            firstResponseAt: nil, closedAt: nil, answer: nil, rating: nil, flagged: false, forwardedAt: nil)
         try Events.append(db, complaintID: record.id, at: new.receivedAt, kind: "received", actor: actor,
                           note: new.priority == .urgent ? "urgent" : nil)
         return record
@@ -170,28 +180,29 @@ public enum Complaints {
     // cache: compiling a 22-column SELECT costs more than running it.
 
     public static func find(_ db: Database, id: Int64) throws -> ComplaintRecord? {
-        try Row.fetchOne(db, cachedSQL: "SELECT \(ComplaintRecord.columns) FROM complaints WHERE id = ?", arguments: [id])
-            .map(ComplaintRecord.init(row:))
+        try Row.decodeFirst(db, cachedSQL: "SELECT \(ComplaintRecord.columns) FROM complaints WHERE id = ?", arguments: [id],
+                            ComplaintRecord.init(row:))
     }
 
     public static func find(_ db: Database, ticket: Ticket) throws -> ComplaintRecord? {
-        try Row.fetchOne(db, cachedSQL: "SELECT \(ComplaintRecord.columns) FROM complaints WHERE prefix = ? AND seq = ?",
-                         arguments: [ticket.prefix, ticket.number])
-            .map(ComplaintRecord.init(row:))
+        try Row.decodeFirst(db, cachedSQL: "SELECT \(ComplaintRecord.columns) FROM complaints WHERE prefix = ? AND seq = ?",
+                            arguments: [ticket.prefix, ticket.number], ComplaintRecord.init(row:))
     }
 
     /// The open complaint the same sender already filed with the same text on
     /// the same route within the window (§3.8).
     public static func duplicate(_ db: Database, sender: String, route: String?, dedupeKey: String, since: Date) throws -> ComplaintRecord? {
-        try Row.fetchOne(
+        // The id alone, then the record on a hit: nearly every message has
+        // no duplicate, and a row of 22 columns costs more than the lookup.
+        let id = try Int64.fetchOne(
             db,
             cachedSQL: """
-                SELECT \(ComplaintRecord.columns) FROM complaints
+                SELECT id FROM complaints
                 WHERE sender = ? AND received_at >= ? AND dedupe_key = ? AND route IS ?
                 ORDER BY received_at DESC LIMIT 1
                 """,
-            arguments: [sender, Millis.from(since), dedupeKey, route]
-        ).map(ComplaintRecord.init(row:))
+            arguments: [sender, Millis.from(since), dedupeKey, route])
+        return try id.flatMap { try find(db, id: $0) }
     }
 
     /// Complaints the sender filed since the instant (the hourly budget, §3.9).

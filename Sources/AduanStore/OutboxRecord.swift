@@ -106,11 +106,11 @@ public enum Outbox {
     /// the unspooled rows (the partial index), never the whole outbox, or each
     /// message costs more than the last.
     public static func due(_ db: Database, at now: Date, limit: Int) throws -> [OutboxRecord] {
-        try Row.fetchAll(db, cachedSQL: """
+        try Row.decodeAll(db, cachedSQL: """
             SELECT \(OutboxRecord.columns) FROM outbox INDEXED BY outbox_unspooled
             WHERE state != 'spooled' AND (state = 'pending' OR not_before <= ?)
             ORDER BY id LIMIT ?
-            """, arguments: [Millis.from(now), limit]).map(OutboxRecord.init(row:))
+            """, arguments: [Millis.from(now), limit], OutboxRecord.init(row:))
     }
 
     /// When the next held row comes due, so the spooler can sleep until then

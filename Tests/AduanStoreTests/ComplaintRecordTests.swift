@@ -7,6 +7,27 @@ import Testing
 /// `ComplaintRecord` reads its columns by position: every field must come
 /// back as written, through each query that returns records.
 @Suite struct ComplaintRecordTests {
+    /// `insert` builds its record instead of reading the row back: it must
+    /// be the row as stored, instants rounded to the table's milliseconds.
+    @Test(arguments: [nil, "dpupr"] as [String?])
+    func insertReturnsTheRowAsStored(agency: String?) throws {
+        let fixture = try StoreFixture()
+        try fixture.store.pool.write { db in
+            let received = fixture.now.addingTimeInterval(0.000_4)  // not a whole millisecond
+            for route in ["BANJAR", nil] as [String?] {
+                let filed = try Complaints.insert(db, NewComplaint(
+                    prefix: route == nil ? "UMUM" : "BJR", route: route, region: "Kabupaten Banjar", sender: "6281234567890",
+                    text: "jalan rusak", dedupeKey: "jalan rusak", matchKind: route == nil ? .none : .exact,
+                    receivedAt: received, priority: .normal, agencySuggested: agency,
+                    firstResponseDue: received.addingTimeInterval(3 * 86_400 + 0.000_6),
+                    resolutionDue: received.addingTimeInterval(14 * 86_400)))
+                #expect(try Complaints.find(db, id: filed.id) == filed)
+                #expect(try Complaints.duplicate(db, sender: "6281234567890", route: route, dedupeKey: "jalan rusak",
+                                                 since: received.addingTimeInterval(-60)) == filed)
+            }
+        }
+    }
+
     @Test func everyFieldReadsBackThroughEveryQuery() throws {
         let fixture = try StoreFixture()
         try fixture.store.pool.write { db in
