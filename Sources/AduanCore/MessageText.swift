@@ -58,6 +58,12 @@ public enum MessageText {
     /// reads only the first few, and a complaint's body is long.
     static func words(_ text: String, limit: Int = .max,
                       counts: (Substring) -> Bool = { _ in true }) -> [(word: Substring, restStart: String.Index)] {
+        text.utf8.allSatisfy({ $0 < 0x80 })
+            ? asciiWords(text, limit: limit, counts: counts) : characterWords(text, limit: limit, counts: counts)
+    }
+
+    static func characterWords(_ text: String, limit: Int,
+                               counts: (Substring) -> Bool) -> [(word: Substring, restStart: String.Index)] {
         var result: [(Substring, String.Index)] = []
         var counted = 0
         var i = text.startIndex
@@ -78,5 +84,33 @@ public enum MessageText {
 
     static func isBreak(_ c: Character) -> Bool {
         c.isWhitespace || Keyword.separators.contains(c)
+    }
+
+    /// ``words(_:limit:counts:)`` for ASCII text, on its bytes: the same
+    /// breaks (ASCII whitespace and the separators) without Unicode's tables.
+    static func asciiWords(_ text: String, limit: Int,
+                           counts: (Substring) -> Bool) -> [(word: Substring, restStart: String.Index)] {
+        let bytes = text.utf8
+        func isBreak(_ byte: UInt8) -> Bool { asciiBreaks[Int(byte)] }
+        var result: [(Substring, String.Index)] = []
+        var counted = 0
+        var i = bytes.startIndex
+        while i < bytes.endIndex, counted < limit {
+            while i < bytes.endIndex, isBreak(bytes[i]) { i = bytes.index(after: i) }
+            guard i < bytes.endIndex else { break }
+            let start = i
+            while i < bytes.endIndex, !isBreak(bytes[i]) { i = bytes.index(after: i) }
+            let word = text[start..<i]
+            var rest = i
+            while rest < bytes.endIndex, isBreak(bytes[rest]) { rest = bytes.index(after: rest) }
+            result.append((word, rest))
+            if counts(word) { counted += 1 }
+        }
+        return result
+    }
+
+    /// Which ASCII bytes end a word, as ``isBreak(_:)`` decides for them.
+    static let asciiBreaks: [Bool] = (0..<128).map { byte in
+        isBreak(Character(Unicode.Scalar(UInt8(byte))))
     }
 }

@@ -1,4 +1,4 @@
-import AduanCore
+@testable import AduanCore
 import Testing
 
 @Test("normalising collapses whitespace, drops zero-width characters, composes accents", arguments: [
@@ -22,4 +22,18 @@ func normalise(_ text: String, _ expected: String) {
 ])
 func senderTrimming(_ raw: String, _ stored: String) {
     #expect(Sender(raw: raw, countryCode: "62").stored == stored)
+}
+
+/// The byte-level word split of ASCII text must cut where the Character
+/// one does.
+@Test("ASCII words split as Characters do", arguments: [
+    "BANJAR jalan rusak", "MAS-BUP#SIAGA: jalan", "a,b.c;d*e/f_g:h", "  lead\ttrail \r\n x", "", "---", "x\u{1C}y z",
+])
+func asciiWordsSplitAsCharactersDo(_ text: String) {
+    for limit in [1, 2, .max] {
+        let fast = MessageText.asciiWords(text, limit: limit, counts: { _ in true })
+        let slow = MessageText.characterWords(text, limit: limit, counts: { _ in true })
+        #expect(fast.map { String($0.word) } == slow.map { String($0.word) })
+        #expect(fast.map(\.restStart) == slow.map(\.restStart))
+    }
 }
