@@ -44,6 +44,9 @@ public final class Daemon: Service, @unchecked Sendable {
         case retryParts(Int)
         case retryLog(name: String, timer: Int)
         case rewatch(directory: String, timer: Int)
+        /// Recorded files moved out of the spool on the archive queue, each
+        /// with the error when it is still there.
+        case archived([(path: String, source: String, error: SpoolError?)])
     }
 
     let configPath: String
@@ -69,6 +72,12 @@ public final class Daemon: Service, @unchecked Sendable {
     let spoolQueue = DispatchQueue(label: "aduan.spool")
     var spoolInFlight = false
     var spoolAgain = false
+    /// Recorded files are archived on a queue of their own: the loop records
+    /// the next batch meanwhile. A file's events during its move wait for
+    /// the move to end (it may be a new file of the same name).
+    let archiveQueue = DispatchQueue(label: "aduan.archive")
+    var archiving: Set<String> = []
+    var arrivedWhileArchiving: Set<String> = []
     /// While the database is unavailable, files wait here (in arrival order)
     /// instead of each waiting out the busy timeout; one probe per back-off.
     var databaseRetry: Backoff
@@ -184,6 +193,9 @@ public final class Daemon: Service, @unchecked Sendable {
         notifier.stopping()
         // The flush in flight ends (its report has nowhere to go now), then
         // one last flush here, for what the drain committed.
+        // Moves in flight end; a file they leave is recognised as recorded
+        // at the next start.
+        archiveQueue.sync {}
         spoolQueue.sync {}
         spoolInFlight = false
         spoolAgain = false
@@ -253,11 +265,19 @@ public final class Daemon: Service, @unchecked Sendable {
             if logRetries[name]?.fire(timer) == true { drainLog(name) }
         case .watchdog:
             notifier.watchdog()
+        case .archived(let results):
+            archived(results)
         }
     }
 
     /// Queues a file for the next batch.
     func enqueue(_ path: String) {
+        guard !archiving.contains(path) else {
+            if arrivedWhileArchiving.insert(path).inserted {
+                logger.debug("event_waits_for_archive", metadata: ["file": "\((path as NSString).lastPathComponent)"])
+            }
+            return
+        }
         guard pendingSet.insert(path).inserted else { return }
         pending.append(path)
         queueDrain()
@@ -306,12 +326,15 @@ public final class Daemon: Service, @unchecked Sendable {
             }
         }
         let started = ContinuousClock.now
+        var toArchive: [(processor: InboundProcessor, path: String)] = []
         for group in groups {
             for (path, attempt) in zip(group.paths, group.processor.attempt(paths: group.paths)) {
                 handle(attempt, processor: group.processor, path: path)
+                if attempt.archivePending { toArchive.append((group.processor, path)) }
             }
         }
         flushSpoolIfDue()
+        archive(toArchive)
         logger.debug("batch", metadata: ["files": "\(paths.count)", "record": "\((ContinuousClock.now - started).logText)"])
     }
 
@@ -339,6 +362,8 @@ public final class Daemon: Service, @unchecked Sendable {
                 databaseRetry.reset()
             }
             handleOutcomes(outcomes)
+            // Settled when the archive queue reports the move.
+            if attempt.archivePending { return }
         }
         let failure: (event: String, error: String)? = switch attempt.result {
         case .failed(let error): ("ingest_failed", error)
@@ -346,6 +371,34 @@ public final class Daemon: Service, @unchecked Sendable {
         case .rejected: attempt.notMoved.map { ("reject_move_failed", "\($0)") }
         case .skipped: nil
         }
+        settled(path: path, source: source, name: name, failure: failure)
+    }
+
+    /// Moves recorded files out of their spool on the archive queue; the
+    /// outcome comes back as `.archived`.
+    func archive(_ files: [(processor: InboundProcessor, path: String)]) {
+        guard !files.isEmpty else { return }
+        archiving.formUnion(files.map(\.path))
+        let continuation = self.continuation
+        archiveQueue.async {
+            let results = files.map { file in
+                (path: file.path, source: file.processor.source.name, error: file.processor.finish(file.path))
+            }
+            continuation?.yield(.archived(results))
+        }
+    }
+
+    func archived(_ results: [(path: String, source: String, error: SpoolError?)]) {
+        for result in results {
+            archiving.remove(result.path)
+            settled(path: result.path, source: result.source, name: (result.path as NSString).lastPathComponent,
+                    failure: result.error.map { ("archive_failed", "\($0)") })
+            if arrivedWhileArchiving.remove(result.path) != nil { enqueue(result.path) }
+        }
+    }
+
+    /// A file done with, or to be looked at again after a back-off.
+    func settled(path: String, source: String, name: String, failure: (event: String, error: String)?) {
         if let failure {
             // Recorded (or refused) but still in the spool, or refused by the
             // database for its own content: look at it again after a back-off.
@@ -442,7 +495,9 @@ public final class Daemon: Service, @unchecked Sendable {
         for source in rules.config.inbound {
             guard source.kind != .jsonl else { continue }
             try FileManager.default.createDirectory(atPath: source.path, withIntermediateDirectories: true)
-            processors[source.path] = InboundProcessor(source: source, reception: reception, logger: logger, files: files)
+            var processor = InboundProcessor(source: source, reception: reception, logger: logger, files: files)
+            processor.defersArchive = true
+            processors[source.path] = processor
         }
         let watcher = try DirectoryWatcher(directories: Array(processors.keys))
         self.watcher = watcher

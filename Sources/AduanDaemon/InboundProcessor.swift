@@ -18,6 +18,10 @@ public struct InboundProcessor: Sendable {
     /// `aduan ingest` of a file outside the spool (a replay from the archive)
     /// leaves it where it is.
     public let movesFiles: Bool
+    /// Recorded files are left for the caller to archive or delete with
+    /// ``finish(_:)``: the daemon does that on another thread, so the one
+    /// that records goes on to the next batch.
+    public var defersArchive = false
     /// Archiving, deleting and setting aside go through here.
     public let files: any SpoolFiles
     /// Larger than any real message (255 parts of UCS-2 is about 35 KB); a
@@ -55,6 +59,9 @@ public struct InboundProcessor: Sendable {
         /// finds it already recorded and moves it; a rejected file is recorded
         /// as rejected only once it has been set aside.
         public var notMoved: SpoolError?
+        /// Recorded, and left in the spool for the caller's ``finish(_:)``
+        /// (``defersArchive``).
+        public var archivePending = false
     }
 
     /// Processes `path` (a file inside the source's directory, or given to
@@ -210,6 +217,7 @@ public struct InboundProcessor: Sendable {
                     Self.log(outcome, logger: logger, metadata: ["source": "\(source.name)", "file": "\(file.name)",
                                                                  "sender": "\(sender.masked)"])
                 }
+                if defersArchive, movesFiles { return Attempt(result: .recorded(outcomes), archivePending: true) }
                 return Attempt(result: .recorded(outcomes), notMoved: finish(file.path))
             }
         }

@@ -95,6 +95,33 @@ import Testing
         try await daemon.stop()
     }
 
+    /// Recorded files are archived off the recording thread. A file's event
+    /// while its move is under way (a writer closing it again) waits for the
+    /// move: the file is not read twice and no move fails. A new file of the
+    /// same name afterwards is a new message.
+    @Test func eventsDuringAnArchiveMoveWaitForIt() async throws {
+        let files = FaultySpoolFiles()
+        files.holdMoves()
+        let daemon = try RunningDaemon(files: files)
+        try await daemon.started()
+        try daemon.drop("GSM1.hold01", "BANJAR jalan rusak")
+        try await daemon.waitFor("the move under way") { files.movesWaiting == 1 }
+        try daemon.drop("GSM1.hold01", "BANJAR jalan rusak")
+        try await daemon.waitFor("the second close held back") { !daemon.log.with(event: "event_waits_for_archive").isEmpty }
+        files.releaseMoves()
+        try await daemon.waitFor("the file archived") { daemon.names(daemon.archive) == ["GSM1.hold01"] }
+        try daemon.drop("GSM1.hold01", from: "6281299990000", "KAUR lampu jalan mati")
+        try await daemon.waitFor("the new file of that name recorded and archived") {
+            try daemon.count("SELECT COUNT(*) FROM complaints") == 2 && daemon.names(daemon.archive).count == 2
+        }
+        #expect(daemon.names(daemon.archive) == ["GSM1.hold01", "GSM1.hold01.1"])
+        #expect(daemon.names(daemon.incoming).isEmpty)
+        #expect(daemon.log.with(event: "ingested").count == 2)
+        #expect(daemon.log.with(event: "already_recorded").isEmpty)
+        #expect(daemon.log.with(event: "archive_failed").isEmpty)
+        try await daemon.stop()
+    }
+
     @Test func rejectedDirectoryNotWritableRecordsTheRejectionOnceMoved() async throws {
         let files = FaultySpoolFiles()
         files.fail(.moveAside, with: EACCES, times: 2)

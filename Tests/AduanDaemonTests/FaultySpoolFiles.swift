@@ -21,6 +21,10 @@ final class FaultySpoolFiles: SpoolFiles, @unchecked Sendable {
     private var calls: [Operation: Int] = [:]
     private var failures: [Operation: Int] = [:]
     private let real = RealSpoolFiles()
+    /// Held moves wait here until released: a slow archive, on demand.
+    private let moveGate = NSCondition()
+    private var movesHeld = false
+    private var waitingMoves = 0
 
     /// Fails `times` calls of `operation` with `code` (after letting `after`
     /// through), then lets them through again.
@@ -32,6 +36,22 @@ final class FaultySpoolFiles: SpoolFiles, @unchecked Sendable {
     func heal() {
         lock.withLock { faults = [:] }
     }
+
+    /// Moves to the archive (or the rejected directory) wait from now on
+    /// until ``releaseMoves()``.
+    func holdMoves() {
+        moveGate.withLock { movesHeld = true }
+    }
+
+    func releaseMoves() {
+        moveGate.withLock {
+            movesHeld = false
+            moveGate.broadcast()
+        }
+    }
+
+    /// Moves waiting at the gate now.
+    var movesWaiting: Int { moveGate.withLock { waitingMoves } }
 
     func calls(_ operation: Operation) -> Int { lock.withLock { calls[operation, default: 0] } }
     func failures(_ operation: Operation) -> Int { lock.withLock { failures[operation, default: 0] } }
@@ -64,6 +84,11 @@ final class FaultySpoolFiles: SpoolFiles, @unchecked Sendable {
     }
 
     func moveAside(_ path: String, into directory: String) throws(SpoolError) -> String {
+        moveGate.withLock {
+            waitingMoves += 1
+            while movesHeld { moveGate.wait() }
+            waitingMoves -= 1
+        }
         if let code = take(.moveAside) {
             throw SpoolError(operation: "move", path: path, destination: directory + "/" + (path as NSString).lastPathComponent,
                              errno: code)
