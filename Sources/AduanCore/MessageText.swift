@@ -64,22 +64,7 @@ public enum MessageText {
 
     static func characterWords(_ text: String, limit: Int,
                                counts: (Substring) -> Bool) -> [(word: Substring, restStart: String.Index)] {
-        var result: [(Substring, String.Index)] = []
-        var counted = 0
-        var i = text.startIndex
-        while i < text.endIndex, counted < limit {
-            while i < text.endIndex, isBreak(text[i]) { i = text.index(after: i) }
-            guard i < text.endIndex else { break }
-            let start = i
-            while i < text.endIndex, !isBreak(text[i]) { i = text.index(after: i) }
-            let word = text[start..<i]
-            // The rest starts after the separators and spaces that follow the word.
-            var rest = i
-            while rest < text.endIndex, isBreak(text[rest]) { rest = text.index(after: rest) }
-            result.append((word, rest))
-            if counts(word) { counted += 1 }
-        }
-        return result
+        split(text, as: text, limit: limit, counts: counts, isBreak: isBreak)
     }
 
     static func isBreak(_ c: Character) -> Bool {
@@ -90,19 +75,26 @@ public enum MessageText {
     /// breaks (ASCII whitespace and the separators) without Unicode's tables.
     static func asciiWords(_ text: String, limit: Int,
                            counts: (Substring) -> Bool) -> [(word: Substring, restStart: String.Index)] {
-        let bytes = text.utf8
-        func isBreak(_ byte: UInt8) -> Bool { asciiBreaks[Int(byte)] }
+        split(text, as: text.utf8, limit: limit, counts: counts, isBreak: { asciiBreaks[Int($0)] })
+    }
+
+    /// The word split over one of the text's views (its Characters, or its
+    /// bytes when they are ASCII), which share the text's indices.
+    static func split<View: Collection>(_ text: String, as view: View, limit: Int, counts: (Substring) -> Bool,
+                                        isBreak: (View.Element) -> Bool) -> [(word: Substring, restStart: String.Index)]
+        where View.Index == String.Index {
         var result: [(Substring, String.Index)] = []
         var counted = 0
-        var i = bytes.startIndex
-        while i < bytes.endIndex, counted < limit {
-            while i < bytes.endIndex, isBreak(bytes[i]) { i = bytes.index(after: i) }
-            guard i < bytes.endIndex else { break }
+        var i = view.startIndex
+        while i < view.endIndex, counted < limit {
+            while i < view.endIndex, isBreak(view[i]) { i = view.index(after: i) }
+            guard i < view.endIndex else { break }
             let start = i
-            while i < bytes.endIndex, !isBreak(bytes[i]) { i = bytes.index(after: i) }
+            while i < view.endIndex, !isBreak(view[i]) { i = view.index(after: i) }
             let word = text[start..<i]
+            // The rest starts after the separators and spaces that follow the word.
             var rest = i
-            while rest < bytes.endIndex, isBreak(bytes[rest]) { rest = bytes.index(after: rest) }
+            while rest < view.endIndex, isBreak(view[rest]) { rest = view.index(after: rest) }
             result.append((word, rest))
             if counts(word) { counted += 1 }
         }
