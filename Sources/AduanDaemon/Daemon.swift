@@ -274,7 +274,7 @@ public final class Daemon: Service, @unchecked Sendable {
     func enqueue(_ path: String) {
         guard !archiving.contains(path) else {
             if arrivedWhileArchiving.insert(path).inserted {
-                logger.debug("event_waits_for_archive", metadata: ["file": "\((path as NSString).lastPathComponent)"])
+                logger.debug("event_waits_for_archive", metadata: ["file": "\(DurableFile.lastComponent(of: path))"])
             }
             return
         }
@@ -340,7 +340,7 @@ public final class Daemon: Service, @unchecked Sendable {
 
     func handle(_ attempt: InboundProcessor.Attempt, processor: InboundProcessor, path: String) {
         let source = processor.source.name
-        let name = (path as NSString).lastPathComponent
+        let name = DurableFile.lastComponent(of: path)
         if case .failed(let error) = attempt.result, attempt.databaseUnavailable {
             // The file stays in the spool; the database is probed again after
             // the back-off, and every file waiting for it follows.
@@ -391,7 +391,7 @@ public final class Daemon: Service, @unchecked Sendable {
     func archived(_ results: [(path: String, source: String, error: SpoolError?)]) {
         for result in results {
             archiving.remove(result.path)
-            settled(path: result.path, source: result.source, name: (result.path as NSString).lastPathComponent,
+            settled(path: result.path, source: result.source, name: DurableFile.lastComponent(of: result.path),
                     failure: result.error.map { ("archive_failed", "\($0)") })
             if arrivedWhileArchiving.remove(result.path) != nil { enqueue(result.path) }
         }

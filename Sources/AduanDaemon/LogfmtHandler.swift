@@ -70,15 +70,29 @@ public struct LogfmtHandler: LogHandler {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// `2026-11-22T14:00:00.123Z`, written digit by digit: one per line.
     static func timestamp() -> String {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
         var t = time_t(ts.tv_sec)
         var parts = tm()
         gmtime_r(&t, &parts)
-        func pad(_ value: Int32, _ width: Int = 2) -> String { CivilDate.padded(value, width: width) }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1))-\(pad(parts.tm_mday))T\(pad(parts.tm_hour)):"
-            + "\(pad(parts.tm_min)):\(pad(parts.tm_sec)).\(pad(Int32(ts.tv_nsec / 1_000_000), 3))Z"
+        var out = Array("0000-00-00T00:00:00.000Z".utf8)
+        func put(_ value: Int32, at start: Int, width: Int) {
+            var value = Int(max(0, value))
+            for index in stride(from: start + width - 1, through: start, by: -1) {
+                out[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+            }
+        }
+        put(parts.tm_year + 1900, at: 0, width: 4)
+        put(parts.tm_mon + 1, at: 5, width: 2)
+        put(parts.tm_mday, at: 8, width: 2)
+        put(parts.tm_hour, at: 11, width: 2)
+        put(parts.tm_min, at: 14, width: 2)
+        put(parts.tm_sec, at: 17, width: 2)
+        put(Int32(ts.tv_nsec / 1_000_000), at: 20, width: 3)
+        return String(decoding: out, as: UTF8.self)
     }
 
     public static let stderr: @Sendable (String) -> Void = { line in

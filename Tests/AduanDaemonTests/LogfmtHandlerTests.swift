@@ -47,5 +47,10 @@ import Testing
     @Test func timestampIsUTCWithMilliseconds() {
         let stamp = LogfmtHandler.timestamp()
         #expect(stamp.wholeMatch(of: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/) != nil, "\(stamp)")
+        // And it is now, as Foundation reads it.
+        let parser = ISO8601DateFormatter()
+        parser.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let parsed = parser.date(from: stamp)
+        #expect(parsed.map { abs($0.timeIntervalSinceNow) < 5 } == true, "\(stamp)")
     }
 }
