@@ -191,11 +191,11 @@ public final class Daemon: Service, @unchecked Sendable {
             continuation.finish()
         }
         notifier.stopping()
-        // The flush in flight ends (its report has nowhere to go now), then
-        // one last flush here, for what the drain committed.
         // Moves in flight end; a file they leave is recognised as recorded
         // at the next start.
         archiveQueue.sync {}
+        // The flush in flight ends (its report has nowhere to go now), then
+        // one last flush here, for what the drain committed.
         spoolQueue.sync {}
         spoolInFlight = false
         spoolAgain = false
