@@ -70,7 +70,7 @@ let package = Package(
         // kill -9 at random moments while messages arrive; checks the guarantees of §8.
         .executableTarget(
             name: "aduan-crash",
-            dependencies: ["AduanGateways", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["AduanCore", "AduanGateways", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "AduanCoreTests", dependencies: ["AduanCore"]),
         .testTarget(name: "AduanConfigTests", dependencies: ["AduanConfig"]),

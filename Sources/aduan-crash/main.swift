@@ -1,3 +1,4 @@
+import AduanCore
 import AduanGateways
 import Foundation
 import GRDB
@@ -65,19 +66,6 @@ struct Options {
     }
 }
 
-/// SplitMix64: small, fast, and the same sequence everywhere for a seed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 func monotonic() -> Double {
     var ts = timespec()
     clock_gettime(CLOCK_MONOTONIC, &ts)
@@ -108,7 +96,7 @@ struct Message {
 
 /// N messages, each from a distinct sender with a distinct text, on the
 /// shipped routes; about one in twenty is not GSM-7 and goes as UCS-2.
-func plan(messages: Int, rng: inout SeededGenerator) -> [Message] {
+func plan(messages: Int, rng: inout SplitMix64) -> [Message] {
     let keywords = ["BANJAR", "MASBUPSIAGA", "DUMAS", "LAPAKADUAN", "KAUR"]
     let problems = ["jalan rusak", "lampu jalan mati", "sampah menumpuk", "air PDAM mati", "jembatan retak",
                     "drainase tersumbat", "KTP belum jadi", "pungli di kantor desa", "puskesmas tutup",
@@ -403,7 +391,7 @@ let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingL
 let configTemplate = options.config ?? repo.appendingPathComponent("config/aduan.toml").path
 guard FileManager.default.isExecutableFile(atPath: binary) else { fail("no aduan binary at \(binary) (build it, or pass --binary)") }
 
-var rng = SeededGenerator(seed: options.seed)
+var rng = SplitMix64(seed: options.seed)
 let messages = plan(messages: options.messages, rng: &rng)
 let delays = (0..<options.kills).map { _ in Int.random(in: options.minDelayMs...options.maxDelayMs, using: &rng) }
 

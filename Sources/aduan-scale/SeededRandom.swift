@@ -1,28 +1,22 @@
+import AduanCore
 import Foundation
 
-/// SplitMix64: small, fast, and the same sequence on every platform, so a
-/// seed names one database exactly. (`SystemRandomNumberGenerator` cannot be
-/// seeded, and Foundation offers nothing portable that can.)
+/// The generator's dice: SplitMix64 (so a seed names one database exactly),
+/// with independent streams and the draws the simulation needs.
 struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
+    private var generator: SplitMix64
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { generator = SplitMix64(seed: seed) }
 
     /// An independent stream for one thing (a complaint, a sender), derived
     /// from the run's seed and the thing's number: what happens to one
     /// complaint does not shift the dice of any other.
     init(seed: UInt64, stream: UInt64, salt: UInt64 = 0) {
-        var mixer = SeededRandom(seed: seed ^ (stream &* 0x9E37_79B9_7F4A_7C15) ^ (salt &* 0xD1B5_4A32_D192_ED03))
-        state = mixer.next()
+        var mixer = SplitMix64(seed: seed ^ (stream &* 0x9E37_79B9_7F4A_7C15) ^ (salt &* 0xD1B5_4A32_D192_ED03))
+        generator = SplitMix64(seed: mixer.next())
     }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { generator.next() }
 
     /// Uniform in [0, 1).
     mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }

@@ -91,3 +91,10 @@ func sha256BlockEdges(_ length: Int, _ hex: String) {
     #expect(s.suggest("jalan ke puskesmas rusak")?.clear == false)
     #expect(s.suggest("lampu mati") == nil)
 }
+
+/// SplitMix64's published sequence for seed 0: a seed must name the same run
+/// on every machine.
+@Test func splitMix64MatchesItsReferenceSequence() {
+    var generator = SplitMix64(seed: 0)
+    #expect([generator.next(), generator.next(), generator.next()] == [0xE220_A839_7B1D_CDAF, 0x6E78_9E6A_A1B9_65F4, 0x06C4_5D18_8009_454F])
+}
