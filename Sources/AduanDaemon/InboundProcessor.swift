@@ -172,10 +172,11 @@ public struct InboundProcessor: Sendable {
     }
 
     /// Every file of the batch in one transaction, a file recorded whole or
-    /// not at all (one that fails is set apart with a savepoint of its own,
-    /// the others recorded); then each recorded file
-    /// is moved out of the spool. The commit comes first, so a crash in
-    /// between leaves only files that are recognised as already recorded.
+    /// not at all (when one fails, the batch is done again file by file, each
+    /// with a savepoint of its own); then each recorded file is moved out of
+    /// the spool, here or by the caller (``defersArchive``). The commit comes
+    /// first, so a crash in between leaves only files that are recognised as
+    /// already recorded.
     func receive(_ files: [ParsedFile]) -> [Attempt] {
         let now = reception.clock.now()
         let results: [Swift.Result<[ReceptionOutcome], any Error>]
