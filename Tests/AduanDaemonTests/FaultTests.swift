@@ -40,6 +40,15 @@ import Testing
         try await daemon.stop()
     }
 
+    /// The tests look for the harness's paths in log lines, which mask long
+    /// digit runs: its directory names must never have one.
+    @Test func harnessPathsAreNeverMaskedInTheLog() {
+        for _ in 0..<2000 {
+            let name = RunningDaemon.uniqueName()
+            #expect(PhoneMask.maskRuns(name) == name, "\(name)")
+        }
+    }
+
     @Test func ioErrorsAreRetriedFromTheFirstWaitAfterASuccess() async throws {
         let files = FaultySpoolFiles()
         let daemon = try RunningDaemon(files: files)
