@@ -147,20 +147,19 @@ public enum Complaints {
     public static func insert(_ db: Database, _ new: NewComplaint, actor: String = "aduan") throws -> ComplaintRecord {
         let ticket = try TicketSequence.next(db, prefix: new.prefix)
         let now = Millis.from(new.receivedAt)
-        guard let id = try Int64.fetchOne(
-            db,
+        // No RETURNING: SQLite gathers its rows in a temporary table of their
+        // own, opened and closed per statement, which cost as much as the
+        // insert itself.
+        try db.execute(
             cachedSQL: """
                 INSERT INTO complaints (ticket, prefix, seq, route, region, sender, text, dedupe_key, match_kind,
                     received_at, priority, agency_suggested, status, first_response_due, resolution_due, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?, ?)
-                RETURNING id
                 """,
             arguments: [ticket.description, ticket.prefix, ticket.number, new.route, new.region, new.sender, new.text,
                         new.dedupeKey, new.matchKind.rawValue, now, new.priority.rawValue, new.agencySuggested,
                         Millis.from(new.firstResponseDue), Millis.from(new.resolutionDue), now])
-        else {
-            throw DatabaseError(resultCode: .SQLITE_INTERNAL, message: "complaint \(ticket) not returned by its insert")
-        }
+        let id = db.lastInsertedRowID
         // The row as stored, built here rather than read back: decoding a
         // 22-column row cost more than the insert. Instants go through
         // milliseconds as the table keeps them (a test compares with `find`).
@@ -351,13 +350,16 @@ public enum OptOuts {
 /// wrote down always means the same complaint.
 enum TicketSequence {
     static func next(_ db: Database, prefix: String) throws -> Ticket {
-        let last = try Int.fetchOne(db, cachedSQL: """
-            INSERT INTO ticket_sequences (prefix, last) VALUES (?, 1)
-            ON CONFLICT (prefix) DO UPDATE SET last = last + 1
-            RETURNING last
-            """, arguments: [prefix])
-        guard let last else {
-            throw DatabaseError(resultCode: .SQLITE_INTERNAL, message: "ticket sequence \(prefix) not returned by its update")
+        // An update, then its value read back, rather than an upsert with
+        // RETURNING (see ``Complaints/insert(_:_:actor:)``); the first
+        // ticket of a prefix inserts its row.
+        try db.execute(cachedSQL: "UPDATE ticket_sequences SET last = last + 1 WHERE prefix = ?", arguments: [prefix])
+        if db.changesCount == 0 {
+            try db.execute(cachedSQL: "INSERT INTO ticket_sequences (prefix, last) VALUES (?, 1)", arguments: [prefix])
+            return Ticket(prefix: prefix, number: 1)
+        }
+        guard let last = try Int.fetchOne(db, cachedSQL: "SELECT last FROM ticket_sequences WHERE prefix = ?", arguments: [prefix]) else {
+            throw DatabaseError(resultCode: .SQLITE_INTERNAL, message: "ticket sequence \(prefix) vanished after its update")
         }
         return Ticket(prefix: prefix, number: last)
     }

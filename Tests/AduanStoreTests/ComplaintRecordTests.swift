@@ -28,6 +28,35 @@ import Testing
         }
     }
 
+    /// Each prefix counts on its own from 1, whatever the order the
+    /// prefixes come in, and a complaint rolled back gives its number back
+    /// (it was never seen).
+    @Test func ticketNumbersCountPerPrefix() throws {
+        let fixture = try StoreFixture()
+        func file(_ db: Database, _ prefix: String) throws -> ComplaintRecord {
+            try Complaints.insert(db, NewComplaint(
+                prefix: prefix, route: prefix, region: "Kabupaten Banjar", sender: "6281234567890", text: "jalan rusak",
+                dedupeKey: "jalan rusak", matchKind: .exact, receivedAt: fixture.now, priority: .normal,
+                agencySuggested: nil, firstResponseDue: fixture.now, resolutionDue: fixture.now))
+        }
+        let tickets = try fixture.store.pool.write { db in
+            try ["BJR", "PML", "BJR", "BJR", "UMUM", "PML"].map { try file(db, $0) }
+        }
+        #expect(tickets.map(\.ticket) == ["BJR-0001", "PML-0001", "BJR-0002", "BJR-0003", "UMUM-0001", "PML-0002"])
+        let stored = try fixture.store.pool.read { db in try tickets.map { try Complaints.find(db, id: $0.id) } }
+        #expect(stored == tickets)
+        struct Abandon: Error {}
+        #expect(throws: Abandon.self) {
+            try fixture.store.pool.write { db in
+                _ = try file(db, "BJR")
+                _ = try file(db, "KDR")
+                throw Abandon()
+            }
+        }
+        let after = try fixture.store.pool.write { db in try [file(db, "BJR"), file(db, "KDR")] }
+        #expect(after.map(\.ticket) == ["BJR-0004", "KDR-0001"])
+    }
+
     @Test func everyFieldReadsBackThroughEveryQuery() throws {
         let fixture = try StoreFixture()
         try fixture.store.pool.write { db in
