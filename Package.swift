@@ -34,7 +34,10 @@ let package = Package(
         ),
         .target(
             name: "AduanStore",
-            dependencies: ["AduanCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "AduanCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
         // sync_file_range(2), which Swift's Glibc module leaves out: the spool's group commit.
         .target(name: "CLinuxExtras"),

@@ -150,15 +150,16 @@ public enum Complaints {
         // No RETURNING: SQLite gathers its rows in a temporary table of their
         // own, opened and closed per statement, which cost as much as the
         // insert itself.
-        try db.execute(
+        try db.run(
             cachedSQL: """
                 INSERT INTO complaints (ticket, prefix, seq, route, region, sender, text, dedupe_key, match_kind,
                     received_at, priority, agency_suggested, status, first_response_due, resolution_due, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?, ?)
                 """,
-            arguments: [ticket.description, ticket.prefix, ticket.number, new.route, new.region, new.sender, new.text,
-                        new.dedupeKey, new.matchKind.rawValue, now, new.priority.rawValue, new.agencySuggested,
-                        Millis.from(new.firstResponseDue), Millis.from(new.resolutionDue), now])
+            [.text(ticket.description), .text(ticket.prefix), .int(ticket.number), .text(new.route), .text(new.region),
+             .text(new.sender), .text(new.text), .text(new.dedupeKey), .text(new.matchKind.rawValue), .int(now),
+             .text(new.priority.rawValue), .text(new.agencySuggested), .int(Millis.from(new.firstResponseDue)),
+             .int(Millis.from(new.resolutionDue)), .int(now)])
         let id = db.lastInsertedRowID
         // The row as stored, built here rather than read back: decoding a
         // 22-column row cost more than the insert. Instants go through
@@ -193,21 +194,20 @@ public enum Complaints {
     public static func duplicate(_ db: Database, sender: String, route: String?, dedupeKey: String, since: Date) throws -> ComplaintRecord? {
         // The id alone, then the record on a hit: nearly every message has
         // no duplicate, and a row of 22 columns costs more than the lookup.
-        let id = try Int64.fetchOne(
-            db,
+        let id = try db.int64(
             cachedSQL: """
                 SELECT id FROM complaints
                 WHERE sender = ? AND received_at >= ? AND dedupe_key = ? AND route IS ?
                 ORDER BY received_at DESC LIMIT 1
                 """,
-            arguments: [sender, Millis.from(since), dedupeKey, route])
+            [.text(sender), .int(Millis.from(since)), .text(dedupeKey), .text(route)])
         return try id.flatMap { try find(db, id: $0) }
     }
 
     /// Complaints the sender filed since the instant (the hourly budget, §3.9).
     public static func count(_ db: Database, sender: String, since: Date) throws -> Int {
-        try Int.fetchOne(db, cachedSQL: "SELECT COUNT(*) FROM complaints WHERE sender = ? AND received_at >= ?",
-                         arguments: [sender, Millis.from(since)]) ?? 0
+        try Int(db.int64(cachedSQL: "SELECT COUNT(*) FROM complaints WHERE sender = ? AND received_at >= ?",
+                         [.text(sender), .int(Millis.from(since))]) ?? 0)
     }
 
     /// The sender's most recent complaints, newest first.
@@ -353,12 +353,12 @@ enum TicketSequence {
         // An update, then its value read back, rather than an upsert with
         // RETURNING (see ``Complaints/insert(_:_:actor:)``); the first
         // ticket of a prefix inserts its row.
-        try db.execute(cachedSQL: "UPDATE ticket_sequences SET last = last + 1 WHERE prefix = ?", arguments: [prefix])
+        try db.run(cachedSQL: "UPDATE ticket_sequences SET last = last + 1 WHERE prefix = ?", [.text(prefix)])
         if db.changesCount == 0 {
-            try db.execute(cachedSQL: "INSERT INTO ticket_sequences (prefix, last) VALUES (?, 1)", arguments: [prefix])
+            try db.run(cachedSQL: "INSERT INTO ticket_sequences (prefix, last) VALUES (?, 1)", [.text(prefix)])
             return Ticket(prefix: prefix, number: 1)
         }
-        guard let last = try Int.fetchOne(db, cachedSQL: "SELECT last FROM ticket_sequences WHERE prefix = ?", arguments: [prefix]) else {
+        guard let last = try db.int64(cachedSQL: "SELECT last FROM ticket_sequences WHERE prefix = ?", [.text(prefix)]).map(Int.init) else {
             throw DatabaseError(resultCode: .SQLITE_INTERNAL, message: "ticket sequence \(prefix) vanished after its update")
         }
         return Ticket(prefix: prefix, number: last)

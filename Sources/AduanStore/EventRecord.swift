@@ -12,8 +12,8 @@ public struct EventRecord: Sendable, Equatable {
 
 public enum Events {
     public static func append(_ db: Database, complaintID: Int64, at: Date, kind: String, actor: String, note: String?) throws {
-        try db.execute(cachedSQL: "INSERT INTO events (complaint_id, at, kind, actor, note) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [complaintID, Millis.from(at), kind, actor, note])
+        try db.run(cachedSQL: "INSERT INTO events (complaint_id, at, kind, actor, note) VALUES (?, ?, ?, ?, ?)",
+                   [.int(complaintID), .int(Millis.from(at)), .text(kind), .text(actor), .text(note)])
     }
 
     public static func of(_ db: Database, complaintID: Int64) throws -> [EventRecord] {

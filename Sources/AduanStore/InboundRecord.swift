@@ -49,19 +49,19 @@ public enum InboundMessages {
     /// Whether a message with this identity was already recorded: the same
     /// file seen twice, or the gateway delivering it again under another name.
     public static func exists(_ db: Database, identity: String) throws -> Bool {
-        try Bool.fetchOne(db, cachedSQL: "SELECT EXISTS (SELECT 1 FROM inbound_messages WHERE identity = ?)", arguments: [identity]) ?? false
+        try db.int64(cachedSQL: "SELECT EXISTS (SELECT 1 FROM inbound_messages WHERE identity = ?)", [.text(identity)]) == 1
     }
 
     public static func insert(_ db: Database, _ new: NewInbound, complaintID: Int64?) throws -> Int64 {
-        try db.execute(
+        try db.run(
             cachedSQL: """
                 INSERT INTO inbound_messages (identity, source, source_ref, received_at, sender, sender_kind, text, raw,
                     intent, match_kind, route, complaint_id, flags)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [new.identity, new.source, new.sourceRef, Millis.from(new.receivedAt), new.sender.stored,
-                        new.sender.kind, new.text, Data(new.raw), new.intent, new.matchKind?.rawValue, new.route,
-                        complaintID, new.flags.joined(separator: ",")])
+            [.text(new.identity), .text(new.source), .text(new.sourceRef), .int(Millis.from(new.receivedAt)),
+             .text(new.sender.stored), .text(new.sender.kind), .text(new.text), .blob(new.raw), .text(new.intent),
+             .text(new.matchKind?.rawValue), .text(new.route), .int(complaintID), .text(new.flags.joined(separator: ","))])
         return db.lastInsertedRowID
     }
 

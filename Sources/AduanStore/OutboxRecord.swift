@@ -83,22 +83,22 @@ public enum Outbox {
     /// event that caused it does (§5).
     @discardableResult
     public static func enqueue(_ db: Database, _ new: NewOutbound) throws -> Int64 {
-        try db.execute(
+        try db.run(
             cachedSQL: """
                 INSERT INTO outbox (recipient, kind, text, state, complaint_id, ticket, inbound_id, created_at, not_before)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [new.recipient, new.kind.rawValue, new.text,
-                        (new.notBefore == nil ? OutboxState.pending : .held).rawValue,
-                        new.complaintID, new.ticket, new.inboundID, Millis.from(new.createdAt),
-                        new.notBefore.map(Millis.from)])
+            [.text(new.recipient), .text(new.kind.rawValue), .text(new.text),
+             .text((new.notBefore == nil ? OutboxState.pending : .held).rawValue),
+             .int(new.complaintID), .text(new.ticket), .int(new.inboundID), .int(Millis.from(new.createdAt)),
+             .int(new.notBefore.map(Millis.from))])
         return db.lastInsertedRowID
     }
 
     /// Automatic replies the number has been sent since the instant (the daily budget, §3.9).
     public static func replies(_ db: Database, to recipient: String, since: Date) throws -> Int {
-        try Int.fetchOne(db, cachedSQL: "SELECT COUNT(*) FROM outbox WHERE recipient = ? AND created_at >= ? AND inbound_id IS NOT NULL",
-                         arguments: [recipient, Millis.from(since)]) ?? 0
+        try Int(db.int64(cachedSQL: "SELECT COUNT(*) FROM outbox WHERE recipient = ? AND created_at >= ? AND inbound_id IS NOT NULL",
+                         [.text(recipient), .int(Millis.from(since))]) ?? 0)
     }
 
     /// Rows ready to spool at the instant, oldest first: pending ones, and held
@@ -121,8 +121,8 @@ public enum Outbox {
     }
 
     public static func markSpooled(_ db: Database, id: Int64, spool: String, file: String, at: Date) throws {
-        try db.execute(cachedSQL: "UPDATE outbox SET state = 'spooled', spool = ?, file = ?, spooled_at = ? WHERE id = ?",
-                       arguments: [spool, file, Millis.from(at), id])
+        try db.run(cachedSQL: "UPDATE outbox SET state = 'spooled', spool = ?, file = ?, spooled_at = ? WHERE id = ?",
+                   [.text(spool), .text(file), .int(Millis.from(at)), .int(id)])
     }
 
     public static func list(_ db: Database, afterID: Int64 = 0, limit: Int? = nil) throws -> [OutboxRecord] {
