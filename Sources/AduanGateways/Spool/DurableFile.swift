@@ -53,7 +53,16 @@ public enum DurableFile {
 
     /// The hidden name a prepared file waits under: complete, its data on
     /// disk, not yet visible to the gateway.
-    public static func preparedName(_ name: String) -> String { "." + name + ".ready" }
+    public static func preparedName(_ name: String) -> String { "." + name + preparedSuffix }
+
+    /// The name a prepared file is waiting to take (the inverse of
+    /// ``preparedName(_:)``); nil for any other entry.
+    static func name(ofPrepared entry: String) -> String? {
+        guard entry.hasPrefix("."), entry.hasSuffix(preparedSuffix), entry.count > preparedSuffix.count + 1 else { return nil }
+        return String(entry.dropFirst().dropLast(preparedSuffix.count))
+    }
+
+    private static let preparedSuffix = ".ready"
 
     /// Makes each file whole and durable under its hidden prepared name, with
     /// the expensive steps shared (group commit): each temp file's writeback
@@ -149,13 +158,10 @@ public enum DurableFile {
         guard let entries = DirectoryEntries.names(in: directory) else {
             throw SpoolError(operation: "open directory", path: directory, errno: errno)
         }
-        let names = entries.compactMap { entry -> String? in
-            guard entry.hasPrefix("."), entry.hasSuffix(".ready"), entry.count > ".ready".count + 1 else { return nil }
-            return String(entry.dropFirst().dropLast(".ready".count))
-        }
         var placed: [String] = []
-        for name in names where isPlainName(name) {
-            let ready = join(directory, preparedName(name))
+        for entry in entries {
+            guard let name = name(ofPrepared: entry), isPlainName(name) else { continue }
+            let ready = join(directory, entry)
             let final = join(directory, name)
             if access(final, F_OK) == 0 {
                 _ = unlink(ready)
