@@ -42,6 +42,9 @@ extension Statement {
             let code: Int32 = switch value {
             case .int(let n): sqlite3_bind_int64(handle, index, n)
             case .text(let s): sqlite3_bind_text(handle, index, s, -1, Self.transient)
+            // An empty buffer may have no base address, and SQLite binds a
+            // NULL pointer as NULL: an empty blob is bound as one explicitly.
+            case .blob(let bytes) where bytes.isEmpty: sqlite3_bind_zeroblob(handle, index, 0)
             case .blob(let bytes): bytes.withUnsafeBytes {
                 sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), Self.transient)
             }
