@@ -13,9 +13,10 @@ import Foundation
 /// 3. the rows are marked spooled, in one transaction;
 /// 4. each file is renamed to its name: only now does the gateway see it.
 ///
-/// A crash before 3 leaves the rows pending, perhaps with files prepared: the
-/// next flush takes those over (or prepares them again); the gateway never
-/// saw them. A crash between 3 and 4 leaves marked rows whose files are
+/// A crash before 3 leaves the rows pending, perhaps with files prepared
+/// (one of them perhaps cut short): the next flush takes over each one that
+/// holds exactly what its row renders, once its data is on disk, and writes
+/// the others again; the gateway never saw them. A crash between 3 and 4 leaves marked rows whose files are
 /// prepared but hidden: the next flush places them. (A new spooler looks for
 /// such files; so does any flush after a failed one, in this process or, as
 /// the lock file tells, in another.) So a crash costs neither a reply nor a
@@ -55,8 +56,10 @@ public final class Spooler: @unchecked Sendable {
         var written: [String] = []
         // A crash (a new spooler) or a failure, here or in the CLI as the
         // lock file tells, may have left prepared files behind. Those of rows
-        // still pending are taken over by the pass over the due rows; the
-        // rest belong to rows already marked, and are placed after it.
+        // still pending are taken over by the pass over the due rows when
+        // whole (a crash may have cut one short); the rest belong to rows
+        // already marked, whole since before their mark, and are placed
+        // after it.
         let recovering = recoverFirst || lock.interrupted
         do {
             while true {
@@ -73,10 +76,13 @@ public final class Spooler: @unchecked Sendable {
                     let name = SpoolFormat.fileName(for: row, spool: spool)
                     if access(spool.path + "/" + name, F_OK) == 0 {
                         marks.append((row.id, name))
-                    } else if recovering, access(spool.path + "/" + DurableFile.preparedName(name), F_OK) == 0 {
+                        continue
+                    }
+                    let bytes = SpoolFormat.render(row, spool: spool)
+                    if recovering, DurableFile.holdsPrepared(name, bytes, in: spool.path) {
                         adopted.append((row.id, name))
                     } else {
-                        toWrite.append((name, SpoolFormat.render(row, spool: spool)))
+                        toWrite.append((name, bytes))
                         toWriteIDs.append(row.id)
                     }
                 }

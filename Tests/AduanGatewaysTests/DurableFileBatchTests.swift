@@ -52,14 +52,31 @@ struct DurableFileBatchTests {
         #expect(try directoryEntries(dir.path) == files.prefix(6).map(\.name).sorted())
     }
 
-    @Test func replacesAnExistingFileAndAStaleTemporary() throws {
+    /// A prepared file a crash cut short is written again, whole.
+    @Test func replacesAnExistingFileAndAStalePreparedOne() throws {
         let dir = try ScratchDirectory()
         let files = Self.batch(5)
         try DurableFile.write(Array("old".utf8), named: files[1].name, in: dir.path)
-        try DurableFile.write(Array("crash".utf8), named: "." + files[3].name + ".tmp", in: dir.path)
+        try DurableFile.write(Array("cra".utf8), named: DurableFile.preparedName(files[3].name), in: dir.path)
         #expect(Self.writeBatch(files, in: dir.path).placed == 5)
         #expect(try fileBytes(dir.path + "/" + files[1].name) == files[1].bytes)
+        #expect(try fileBytes(dir.path + "/" + files[3].name) == files[3].bytes)
         #expect(try directoryEntries(dir.path) == files.map(\.name).sorted())
+    }
+
+    /// A failure half-way through preparing leaves no prepared file of the
+    /// files not counted, so nothing half-written can be placed later.
+    @Test func aFailedPreparationLeavesOnlyTheFilesItCounts() throws {
+        let dir = try ScratchDirectory()
+        var files = Self.batch(DurableFile.openAtOnce + 10)
+        files[DurableFile.openAtOnce + 3].name = "bad/name"
+        let result = DurableFile.prepareBatch(files, in: dir.path)
+        #expect(result.placed == DurableFile.openAtOnce + 3)
+        #expect(result.error?.errno == EINVAL)
+        #expect(try directoryEntries(dir.path) == files.prefix(result.placed).map { DurableFile.preparedName($0.name) }.sorted())
+        for file in files.prefix(result.placed) {
+            #expect(try fileBytes(dir.path + "/" + DurableFile.preparedName(file.name)) == file.bytes)
+        }
     }
 
     @Test func aMissingDirectoryIsAnErrorNamingIt() throws {
@@ -83,6 +100,22 @@ struct DurableFilePreparedTests {
         #expect(DurableFile.placePrepared(files.map(\.name), in: dir.path) == DurableFile.BatchResult(placed: 4, error: nil))
         #expect(try directoryEntries(dir.path) == files.map(\.name).sorted())
         for file in files { #expect(try fileBytes(dir.path + "/" + file.name) == file.bytes) }
+    }
+
+    /// Only a prepared file with exactly the bytes expected may be placed as it is.
+    @Test func aPreparedFileIsTakenOverOnlyWithExactlyItsBytes() throws {
+        let dir = try ScratchDirectory()
+        let files = DurableFileBatchTests.batch(4)
+        #expect(DurableFile.prepareBatch(files, in: dir.path).placed == 4)
+        #expect(truncate(dir.path + "/" + DurableFile.preparedName(files[1].name), 3) == 0)
+        let longer = open(dir.path + "/" + DurableFile.preparedName(files[2].name), O_WRONLY | O_APPEND)
+        #expect(longer >= 0 && write(longer, "x", 1) == 1)
+        close(longer)
+        #expect(DurableFile.holdsPrepared(files[0].name, files[0].bytes, in: dir.path))
+        #expect(!DurableFile.holdsPrepared(files[1].name, files[1].bytes, in: dir.path))
+        #expect(!DurableFile.holdsPrepared(files[2].name, files[2].bytes, in: dir.path))
+        #expect(!DurableFile.holdsPrepared(files[3].name, files[0].bytes, in: dir.path))
+        #expect(!DurableFile.holdsPrepared("aduan-none", files[0].bytes, in: dir.path))
     }
 
     @Test func recoveryPlacesWhatACrashLeftPreparedAndNothingElse() throws {

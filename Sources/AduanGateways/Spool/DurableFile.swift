@@ -24,7 +24,8 @@ public enum DurableFile {
         mode: mode_t = 0o640,
         syncDirectory: Bool = true
     ) throws(SpoolError) {
-        let (tempPath, finalPath, _) = try writeTemp(bytes, named: name, in: directory, mode: mode, sync: true)
+        let (tempPath, finalPath, _) = try writeHidden(bytes, named: name, as: "." + name + ".tmp", in: directory, mode: mode,
+                                                       sync: true)
         if rename(tempPath, finalPath) != 0 {
             let renameErrno = errno
             _ = unlink(tempPath)
@@ -65,35 +66,42 @@ public enum DurableFile {
     private static let preparedSuffix = ".ready"
 
     /// Makes each file whole and durable under its hidden prepared name, with
-    /// the expensive steps shared (group commit): each temp file's writeback
-    /// is started as soon as it is written (sync_file_range), then each is
-    /// waited for (fdatasync), so the disk takes the lot in one go, and only
-    /// then is each renamed to ``preparedName(_:)``. Nothing is visible to
-    /// the gateway yet: ``placePrepared(_:in:)`` does that, after the caller
-    /// has recorded that the files are on their way; ``recoverPrepared(in:)``
-    /// finishes the job after a crash in between. Sync the directory before
-    /// recording, so the prepared names outlive a power cut.
+    /// the expensive steps shared (group commit): each file is created under
+    /// ``preparedName(_:)`` and its writeback started as soon as it is
+    /// written (sync_file_range), then each is waited for (fdatasync), so the
+    /// disk takes the lot in one go. Nothing is visible to the gateway yet:
+    /// ``placePrepared(_:in:)`` does that, after the caller has recorded that
+    /// the files are on their way; ``recoverPrepared(in:)`` finishes the job
+    /// after a crash in between. Sync the directory before recording, so the
+    /// prepared names outlive a power cut.
+    ///
+    /// Written under the prepared name itself rather than a temporary one
+    /// renamed to it: one directory operation less per file, in a directory
+    /// the gateway may have filled. So a prepared file is whole only once
+    /// this returns it as prepared: one a crash interrupted may be cut short,
+    /// and the caller writes a file again unless it recorded it as prepared.
     ///
     /// (syncfs(2) would be one call, but it also flushes whatever else is
     /// dirty on the filesystem: logs, other services, a build; its cost is
     /// not ours to predict.)
     ///
     /// Stops at the first failure: the files before it are prepared (and
-    /// counted), every temp file of the others is removed.
+    /// counted), the others are removed.
     public static func prepareBatch(_ files: [(name: String, bytes: [UInt8])], in directory: String,
                                     mode: mode_t = 0o640) -> BatchResult {
-        var synced: [(temp: String, final: String)] = []
+        var prepared = 0
         var failure: SpoolError?
         var start = files.startIndex
         while failure == nil, start < files.endIndex {
             let chunk = files[start..<min(start + openAtOnce, files.endIndex)]
             start = chunk.endIndex
-            var open: [(temp: String, final: String, fd: Int32)] = []
+            var open: [(path: String, final: String, fd: Int32)] = []
             var writeFailure: SpoolError?
             for file in chunk {
                 do throws(SpoolError) {
-                    let temp = try writeTemp(file.bytes, named: file.name, in: directory, mode: mode, sync: false)
-                    open.append((temp.temp, temp.final, temp.fd))
+                    let written = try writeHidden(file.bytes, named: file.name, as: preparedName(file.name), in: directory,
+                                                  mode: mode, sync: false)
+                    open.append((written.hidden, written.final, written.fd))
                 } catch {
                     writeFailure = error
                     break
@@ -104,36 +112,50 @@ public enum DurableFile {
             for file in open {
                 if failure != nil {
                     _ = close(file.fd)
-                    _ = unlink(file.temp)
+                    _ = unlink(file.path)
                     continue
                 }
                 if retryingEINTR({ fdatasync(file.fd) }) != 0 {
                     failure = SpoolError(operation: "sync", path: file.final, errno: errno)
                     _ = close(file.fd)
-                    _ = unlink(file.temp)
+                    _ = unlink(file.path)
                     continue
                 }
                 // Linux closes the descriptor even when close(2) fails; an
                 // error here (NFS) still means "not written".
                 if close(file.fd) != 0 && errno != EINTR {
                     failure = SpoolError(operation: "close", path: file.final, errno: errno)
-                    _ = unlink(file.temp)
+                    _ = unlink(file.path)
                     continue
                 }
-                synced.append((file.temp, file.final))
+                prepared += 1
             }
-        }
-        var prepared = 0
-        for (index, file) in synced.enumerated() {
-            let ready = join(directory, preparedName(lastComponent(of: file.final)))
-            if rename(file.temp, ready) != 0 {
-                failure = SpoolError(operation: "rename", path: file.temp, destination: ready, errno: errno)
-                for rest in synced[index...] { _ = unlink(rest.temp) }
-                break
-            }
-            prepared += 1
         }
         return BatchResult(placed: prepared, error: failure)
+    }
+
+    /// Whether `name`'s prepared file holds exactly `bytes`, its data now on
+    /// disk: one left by a failed flush (or a crash after its write) that can
+    /// be placed as it is. False for one cut short, one that differs, one
+    /// that cannot be read or synced, and none: write it again.
+    public static func holdsPrepared(_ name: String, _ bytes: [UInt8], in directory: String) -> Bool {
+        guard isPlainName(name) else { return false }
+        let fd = retryingEINTR { open(join(directory, preparedName(name)), O_RDONLY | O_CLOEXEC | O_NOFOLLOW) }
+        guard fd >= 0 else { return false }
+        defer { _ = close(fd) }
+        // One byte more than expected, to see a longer file as different.
+        var content = [UInt8](repeating: 0, count: bytes.count + 1)
+        var count = 0
+        while count < content.count {
+            let n = content.withUnsafeMutableBytes { buffer in
+                retryingEINTR { read(fd, buffer.baseAddress.unsafelyUnwrapped + count, buffer.count - count) }
+            }
+            if n < 0 { return false }
+            if n == 0 { break }
+            count += n
+        }
+        guard count == bytes.count, content.prefix(count).elementsEqual(bytes) else { return false }
+        return retryingEINTR { fdatasync(fd) } == 0
     }
 
     /// Renames prepared files to their names, in order: the moment the
@@ -175,26 +197,27 @@ public enum DurableFile {
         return placed
     }
 
-    /// Creates `.<name>.tmp` holding `bytes`. With `sync`, fsync'd and
-    /// closed; without, its writeback started and its descriptor returned
-    /// open, for the caller to wait on and close.
-    private static func writeTemp(_ bytes: [UInt8], named name: String, in directory: String, mode: mode_t,
-                                  sync: Bool) throws(SpoolError) -> (temp: String, final: String, fd: Int32) {
+    /// Creates the dotfile `hidden` holding `bytes`, on its way to `name`.
+    /// With `sync`, fsync'd and closed; without, its writeback started and
+    /// its descriptor returned open, for the caller to wait on and close.
+    private static func writeHidden(_ bytes: [UInt8], named name: String, as hidden: String, in directory: String,
+                                    mode: mode_t, sync: Bool) throws(SpoolError) -> (hidden: String, final: String, fd: Int32) {
         let finalPath = join(directory, name)
         guard isPlainName(name) else {
             throw SpoolError(
                 operation: "write", path: finalPath, errno: EINVAL,
                 detail: "the file name must be a single path component without NUL")
         }
-        let tempPath = join(directory, "." + name + ".tmp")
+        let tempPath = join(directory, hidden)
 
         func create() -> Int32 {
             retryingEINTR { open(tempPath, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, mode) }
         }
         var fd = create()
         if fd < 0 && errno == EEXIST {
-            // A temp file left by a crash: removed only when met, which is
-            // rare, rather than an unlink before every create.
+            // A file left by a crash (or by a failed flush, for a prepared
+            // one): removed only when met, which is rare, rather than an
+            // unlink before every create.
             if unlink(tempPath) != 0 && errno != ENOENT {
                 throw SpoolError(operation: "remove stale", path: tempPath, errno: errno)
             }
