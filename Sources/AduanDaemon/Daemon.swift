@@ -26,7 +26,8 @@ import UnixSignals
 /// `rewatch_failed`; watched again once it is back, and scanned).
 public final class Daemon: Service, @unchecked Sendable {
     enum Event: Sendable {
-        case watch(WatchEvent)
+        /// What one read of the inbound watcher brought.
+        case watch([WatchEvent])
         case reload
         case settle(path: String, source: String, snapshot: FileSnapshot?)
         /// Take the files queued so far as one batch.
@@ -207,25 +208,10 @@ public final class Daemon: Service, @unchecked Sendable {
 
     func handle(_ event: Event) {
         switch event {
-        case .watch(.ready(let directory, let name)):
-            guard processors[directory] != nil else { return }
-            enqueue(directory + "/" + name)
+        case .watch(let events):
+            for event in events { watched(event) }
         case .drain:
             drainPending()
-        case .watch(.overflow):
-            logger.warning("inotify_overflow")
-            // A lost event may have been a directory going away: watch each
-            // again (a no-op for one still watched) before the rescan.
-            for directory in processors.keys.sorted() where rewatchRetries[directory] == nil {
-                do throws(SpoolError) {
-                    try watcher?.add(directory)
-                } catch {
-                    directoryUnwatched(directory, event: "inbound_directory_gone", error: error)
-                }
-            }
-            scanAll()
-        case .watch(.directoryGone(let directory)):
-            directoryUnwatched(directory, event: "inbound_directory_gone", error: nil)
         case .rewatch(let directory, let timer):
             guard rewatchRetries[directory]?.fire(timer) == true else { return }
             rewatch(directory)
@@ -267,6 +253,28 @@ public final class Daemon: Service, @unchecked Sendable {
             notifier.watchdog()
         case .archived(let results):
             archived(results)
+        }
+    }
+
+    func watched(_ event: WatchEvent) {
+        switch event {
+        case .ready(let directory, let name):
+            guard processors[directory] != nil else { return }
+            enqueue(directory + "/" + name)
+        case .overflow:
+            logger.warning("inotify_overflow")
+            // A lost event may have been a directory going away: watch each
+            // again (a no-op for one still watched) before the rescan.
+            for directory in processors.keys.sorted() where rewatchRetries[directory] == nil {
+                do throws(SpoolError) {
+                    try watcher?.add(directory)
+                } catch {
+                    directoryUnwatched(directory, event: "inbound_directory_gone", error: error)
+                }
+            }
+            scanAll()
+        case .directoryGone(let directory):
+            directoryUnwatched(directory, event: "inbound_directory_gone", error: nil)
         }
     }
 
@@ -499,16 +507,13 @@ public final class Daemon: Service, @unchecked Sendable {
             processor.defersArchive = true
             processors[source.path] = processor
         }
-        let watcher = try DirectoryWatcher(directories: Array(processors.keys))
+        let continuation = self.continuation
+        let watcher = try DirectoryWatcher(directories: Array(processors.keys)) { continuation?.yield(.watch($0)) }
         self.watcher = watcher
         self.processors = processors
         // Every directory is watched afresh; timers for gone ones are moot.
         rewatchRetries = [:]
         try startLogs()
-        let continuation = self.continuation
-        Task {
-            for await event in watcher.events { continuation?.yield(.watch(event)) }
-        }
     }
 
     /// Files present at start-up (or after an overflow) may still be being

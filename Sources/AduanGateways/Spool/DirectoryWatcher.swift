@@ -21,7 +21,9 @@ public enum WatchEvent: Sendable, Equatable {
 /// Idle costs nothing: the descriptor sits in Dispatch's epoll set and no thread wakes
 /// until the kernel has an event. Events are delivered on ``events``, which has a single
 /// consumer; ``close()`` (or deinit, or the consumer going away) releases the descriptor
-/// and finishes the stream.
+/// and finishes the stream. A consumer with an event loop of its own (the daemon) takes
+/// them with ``init(directories:deliver:)`` instead: everything one read of the
+/// descriptor brought, in one call, so a burst of files costs one hop, not one per file.
 ///
 /// `@unchecked Sendable`: the mutable state lives in `State` and is touched only on
 /// `queue`; `DispatchSourceRead` is not `Sendable` on Linux but is thread-safe.
@@ -40,7 +42,35 @@ public final class DirectoryWatcher: @unchecked Sendable {
         try self.init(directories: directories, bufferLimit: Self.bufferLimit)
     }
 
-    init(directories: [String], bufferLimit: Int) throws(SpoolError) {
+    convenience init(directories: [String], bufferLimit: Int) throws(SpoolError) {
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: WatchEvent.self, bufferingPolicy: .bufferingNewest(bufferLimit))
+        try self.init(directories: directories, events: stream, continuation: continuation) { batch in
+            var delivered = true
+            for event in batch {
+                if case .dropped = continuation.yield(event) { delivered = false }
+            }
+            return delivered
+        }
+    }
+
+    /// Hands `deliver` the events of each read, in order, on the watcher's own queue (so
+    /// one call at a time). Nothing is dropped here: the consumer's loop is the buffer, and
+    /// `.overflow` comes only from the kernel. ``events`` stays empty.
+    public convenience init(directories: [String],
+                            deliver: @escaping @Sendable ([WatchEvent]) -> Void) throws(SpoolError) {
+        let (stream, continuation) = AsyncStream.makeStream(of: WatchEvent.self)
+        continuation.finish()
+        try self.init(directories: directories, events: stream, continuation: continuation) { batch in
+            deliver(batch)
+            return true
+        }
+    }
+
+    /// - Parameter deliver: takes the events of one read; false when some were dropped.
+    private init(directories: [String], events stream: AsyncStream<WatchEvent>,
+                 continuation: AsyncStream<WatchEvent>.Continuation,
+                 deliver: @escaping @Sendable ([WatchEvent]) -> Bool) throws(SpoolError) {
         let fd = inotify_init1(Int32(IN_NONBLOCK) | Int32(IN_CLOEXEC))
         guard fd >= 0 else {
             let code = errno
@@ -49,9 +79,7 @@ public final class DirectoryWatcher: @unchecked Sendable {
                 detail: code == EMFILE
                     ? "too many inotify instances for this user (raise fs.inotify.max_user_instances)" : nil)
         }
-        let (stream, continuation) = AsyncStream.makeStream(
-            of: WatchEvent.self, bufferingPolicy: .bufferingNewest(bufferLimit))
-        let state = State(fd: fd, continuation: continuation)
+        let state = State(fd: fd, continuation: continuation, deliver: deliver)
         for directory in directories {
             do throws(SpoolError) {
                 try state.watch(directory)
@@ -108,6 +136,7 @@ extension DirectoryWatcher {
     fileprivate final class State: @unchecked Sendable {
         private var fd: Int32
         private let continuation: AsyncStream<WatchEvent>.Continuation
+        private let deliver: @Sendable ([WatchEvent]) -> Bool
         private var directoriesByWatch: [Int32: String] = [:]
         private var buffer = [UInt8](repeating: 0, count: 64 * 1024)
 
@@ -118,9 +147,11 @@ extension DirectoryWatcher {
             | UInt32(IN_DELETE_SELF) | UInt32(IN_MOVE_SELF) | UInt32(IN_ONLYDIR)
             | UInt32(IN_EXCL_UNLINK)
 
-        init(fd: Int32, continuation: AsyncStream<WatchEvent>.Continuation) {
+        init(fd: Int32, continuation: AsyncStream<WatchEvent>.Continuation,
+             deliver: @escaping @Sendable ([WatchEvent]) -> Bool) {
             self.fd = fd
             self.continuation = continuation
+            self.deliver = deliver
         }
 
         func watch(_ directory: String) throws(SpoolError) {
@@ -144,18 +175,22 @@ extension DirectoryWatcher {
         func drain() {
             guard fd >= 0 else { return }
             var lostEvents = false
-            InotifyRecords.drain(fd, into: &buffer) { wd, mask, name in
-                handle(wd: wd, mask: mask, name: name, lostEvents: &lostEvents)
+            var batch: [WatchEvent] = []
+            InotifyRecords.drain(fd, into: &buffer, endOfRead: {
+                if !batch.isEmpty, !deliver(batch) { lostEvents = true }
+                batch.removeAll(keepingCapacity: true)
+            }) { wd, mask, name in
+                if let event = handle(wd: wd, mask: mask, name: name, lostEvents: &lostEvents) { batch.append(event) }
             }
-            if lostEvents { continuation.yield(.overflow) }
+            if lostEvents { _ = deliver([.overflow]) }
         }
 
-        private func handle(wd: Int32, mask: UInt32, name: ArraySlice<UInt8>, lostEvents: inout Bool) {
+        private func handle(wd: Int32, mask: UInt32, name: ArraySlice<UInt8>, lostEvents: inout Bool) -> WatchEvent? {
             if mask & UInt32(IN_Q_OVERFLOW) != 0 {
                 lostEvents = true
-                return
+                return nil
             }
-            guard let directory = directoriesByWatch[wd] else { return }
+            guard let directory = directoriesByWatch[wd] else { return nil }
 
             let gone = UInt32(IN_DELETE_SELF) | UInt32(IN_MOVE_SELF) | UInt32(IN_UNMOUNT) | UInt32(IN_IGNORED)
             if mask & gone != 0 {
@@ -164,18 +199,13 @@ extension DirectoryWatcher {
                 // that so its events are not reported as if it were still here. (For a
                 // deleted one the kernel has already dropped the watch and this is EINVAL.)
                 if mask & UInt32(IN_IGNORED) == 0 { _ = inotify_rm_watch(fd, wd) }
-                send(.directoryGone(directory), lostEvents: &lostEvents)
-                return
+                return .directoryGone(directory)
             }
             guard mask & (UInt32(IN_CLOSE_WRITE) | UInt32(IN_MOVED_TO)) != 0,
                   name.first != UInt8(ascii: "."),
                   let decoded = String(validating: name, as: UTF8.self), !decoded.isEmpty
-            else { return }
-            send(.ready(directory: directory, name: decoded), lostEvents: &lostEvents)
-        }
-
-        private func send(_ event: WatchEvent, lostEvents: inout Bool) {
-            if case .dropped = continuation.yield(event) { lostEvents = true }
+            else { return nil }
+            return .ready(directory: directory, name: decoded)
         }
 
         func shutdown() {
