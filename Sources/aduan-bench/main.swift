@@ -210,6 +210,10 @@ let burstRSS = burst.status("VmHWM") ?? "?"
 let burstRate = Double(b.acked.count) / max(1e-9, lastAck - firstClosed)
 print(String(format: "burst:  %d/%d acknowledged, %.0f messages/s end to end (inbound file closed → ack renamed)",
              b.acked.count, options.messages, burstRate))
+// The gateway's side: how fast the files were written, which bounds the rate above.
+let lastClosed = b.closed.max() ?? 0
+print(String(format: "        inbound files written in %.2f s (%.0f/s); last ack %.2f s after the last file",
+             lastClosed - firstClosed, Double(options.messages) / max(1e-9, lastClosed - firstClosed), lastAck - lastClosed))
 let cpuPerMessage = Double(burstTicks) / Double(sysconf(Int32(_SC_CLK_TCK))) * 1e6 / Double(max(1, b.acked.count))
 print(String(format: "        daemon CPU %.0f µs per message (user + system)", cpuPerMessage))
 print("        peak RSS \(burstRSS)")
