@@ -65,29 +65,23 @@ public enum SmstoolsInbound {
 
 /// The header/body split shared by smstools' incoming and outgoing files.
 struct SmstoolsFile {
-    var headers: [(name: String, value: String)]
+    /// Each header line's name and value, trimmed, as bytes of the file: a
+    /// file has a dozen headers and a reader wants a few, so only those
+    /// become text (``header(_:)``).
+    var headers: [(name: ArraySlice<UInt8>, value: ArraySlice<UInt8>)]
     var body: ArraySlice<UInt8>
 
     /// The first header of that name; smstools' default English names, any case.
     func header(_ name: String) -> String? {
-        headers.first { Self.equalIgnoringASCIICase($0.name, name) }?.value
+        headers.first { Self.equalIgnoringASCIICase($0.name, name.utf8) }.map { Self.headerText($0.value) }
     }
 
     /// Header names are ASCII; comparing bytes avoids Foundation's Unicode
     /// comparison, which cost more than the rest of the parse.
-    static func equalIgnoringASCIICase(_ a: String, _ b: String) -> Bool {
-        var x = a.utf8.makeIterator()
-        var y = b.utf8.makeIterator()
-        while true {
-            switch (x.next(), y.next()) {
-            case (nil, nil): return true
-            case (let p?, let q?):
-                if p == q { continue }
-                let lp = (p >= 0x41 && p <= 0x5A) ? p | 0x20 : p
-                let lq = (q >= 0x41 && q <= 0x5A) ? q | 0x20 : q
-                if lp != lq { return false }
-            default: return false
-            }
+    static func equalIgnoringASCIICase(_ a: some Collection<UInt8>, _ b: some Collection<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        return zip(a, b).allSatisfy { p, q in
+            p == q || ((p >= 0x41 && p <= 0x5A) ? p | 0x20 : p) == ((q >= 0x41 && q <= 0x5A) ? q | 0x20 : q)
         }
     }
 
@@ -95,7 +89,7 @@ struct SmstoolsFile {
         if bytes.isEmpty {
             return .failure(InboundRejection("empty file"))
         }
-        var headers: [(name: String, value: String)] = []
+        var headers: [(name: ArraySlice<UInt8>, value: ArraySlice<UInt8>)] = []
         var lineStart = bytes.startIndex
         var lineNumber = 0
         while lineStart < bytes.endIndex {
@@ -113,25 +107,28 @@ struct SmstoolsFile {
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else {
                 return .failure(InboundRejection("header line \(lineNumber) has no colon"))
             }
-            headers.append((
-                name: headerText(line[..<colon]),
-                value: headerText(line[(colon + 1)...])
-            ))
+            headers.append((name: trimmed(line[..<colon]), value: trimmed(line[(colon + 1)...])))
             guard let newline else { break }
             lineStart = newline + 1
         }
         return .failure(InboundRejection("headers only, no body"))
     }
 
-    /// Header values are ASCII in practice, but an alphanumeric sender may come
-    /// through in the modem's Latin-9; either way the bytes are kept, not replaced.
-    private static func headerText(_ bytes: ArraySlice<UInt8>) -> String {
-        // Spaces and tabs are trimmed on the bytes; only a value that still
-        // starts or ends beyond ASCII (a no-break space) needs Unicode's idea
-        // of whitespace.
+    /// Without the spaces and tabs around it.
+    private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
         var trimmed = bytes
         while let first = trimmed.first, first == 0x20 || first == 0x09 { trimmed = trimmed.dropFirst() }
         while let last = trimmed.last, last == 0x20 || last == 0x09 { trimmed = trimmed.dropLast() }
+        return trimmed
+    }
+
+    /// Header values are ASCII in practice, but an alphanumeric sender may come
+    /// through in the modem's Latin-9; either way the bytes are kept, not replaced.
+    private static func headerText(_ bytes: ArraySlice<UInt8>) -> String {
+        // Spaces and tabs were trimmed on the bytes; only a value that still
+        // starts or ends beyond ASCII (a no-break space) needs Unicode's idea
+        // of whitespace.
+        let trimmed = bytes
         let text = String(validating: trimmed, as: UTF8.self) ?? TextDecoding.latin9(trimmed).text
         if let first = trimmed.first, let last = trimmed.last, first < 0x80, last < 0x80 { return text }
         return text.trimmingCharacters(in: .whitespaces)
