@@ -89,6 +89,15 @@ public enum PhoneMask {
     /// `6281234567890` → `62812****7890`: enough to tell two reporters apart in
     /// a log, not enough to call them.
     public static func mask(_ digits: String) -> String {
+        // Digits are ASCII: bytes, not characters (this runs for every log line).
+        if digits.utf8.allSatisfy({ $0 < 0x80 }) {
+            let bytes = Array(digits.utf8)
+            guard bytes.count > 6 else { return String(repeating: "*", count: bytes.count) }
+            let head = min(5, bytes.count - 6)
+            var out = bytes
+            for index in head..<(bytes.count - 4) { out[index] = UInt8(ascii: "*") }
+            return String(decoding: out, as: UTF8.self)
+        }
         let chars = Array(digits)
         guard chars.count > 6 else { return String(repeating: "*", count: chars.count) }
         let head = min(5, chars.count - 6)

@@ -39,6 +39,10 @@ func senderNormalisation(_ c: SenderCase) {
     ("6281234567890", "62812****7890"),
     ("62812345678", "62812**5678"),
     ("1708", "****"),
+    ("1234567", "1**4567"),
+    ("1234567890", "1234**7890"),
+    // Not ASCII: masked by character, the same way.
+    ("١٢٣٤٥٦٧٨٩٠", "١٢٣٤**٧٨٩٠"),
 ])
 func masking(_ digits: String, _ masked: String) {
     #expect(PhoneMask.mask(digits) == masked)
