@@ -124,6 +124,8 @@ public struct InboundProcessor: Sendable {
         var name: String
         var raw: [UInt8]
         var messages: [InboundSMS]
+        /// Each message's sender, for reception and for its log line.
+        var senders: [Sender]
     }
 
     enum Prepared {
@@ -155,7 +157,8 @@ public struct InboundProcessor: Sendable {
             case .failure(let rejection):
                 return .done(reject(path, reason: rejection.reason))
             case .success(let messages):
-                return .parsed(ParsedFile(path: path, name: name, raw: bytes, messages: messages))
+                return .parsed(ParsedFile(path: path, name: name, raw: bytes, messages: messages,
+                                          senders: messages.map(reception.sender(of:))))
             }
         }
     }
@@ -213,8 +216,7 @@ public struct InboundProcessor: Sendable {
             case .failure(let error):
                 return Attempt(result: .failed("\(error)"))
             case .success(let outcomes):
-                for (sms, outcome) in zip(file.messages, outcomes) {
-                    let sender = Sender(raw: sms.sender, countryCode: reception.rules.config.service.countryCode)
+                for (sender, outcome) in zip(file.senders, outcomes) {
                     Self.log(outcome, logger: logger, metadata: ["source": "\(source.name)", "file": "\(file.name)",
                                                                  "sender": "\(sender.masked)"])
                 }
@@ -225,7 +227,9 @@ public struct InboundProcessor: Sendable {
     }
 
     func receiveFile(_ file: ParsedFile, _ db: Database, now: Date) throws -> [ReceptionOutcome] {
-        try file.messages.map { try reception.receive(db, $0, raw: file.raw, source: source.name, ref: file.name, now: now) }
+        try zip(file.messages, file.senders).map { sms, sender in
+            try reception.receive(db, sms, sender: sender, raw: file.raw, source: source.name, ref: file.name, now: now)
+        }
     }
 
     /// SQLite failures of the database as a whole, which pass by themselves

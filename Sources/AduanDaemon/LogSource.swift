@@ -68,17 +68,18 @@ final class LogSource: @unchecked Sendable {
     private func record(_ lines: [LogLine], checkpoint: LogCheckpoint, reception: Reception) throws -> [ReceptionOutcome] {
         let now = reception.clock.now()
         var rejected: [(Int64, String)] = []
-        let outcomes = try reception.store.pool.write { db -> [(LogLine, InboundSMS, ReceptionOutcome)] in
-            var results: [(LogLine, InboundSMS, ReceptionOutcome)] = []
+        let outcomes = try reception.store.pool.write { db -> [(LogLine, AduanCore.Sender, ReceptionOutcome)] in
+            var results: [(LogLine, AduanCore.Sender, ReceptionOutcome)] = []
             for line in lines {
                 let parsed = line.overlong
                     ? .failure(InboundRejection("line longer than \(LogFollower.maxLineLength) bytes"))
                     : JsonlLine.parse(line.bytes)
                 switch parsed {
                 case .success(let sms):
-                    let outcome = try reception.receive(db, sms, raw: line.bytes, source: source.name,
+                    let sender = reception.sender(of: sms)
+                    let outcome = try reception.receive(db, sms, sender: sender, raw: line.bytes, source: source.name,
                                                         ref: "\(fileName):\(line.number)", now: now)
-                    results.append((line, sms, outcome))
+                    results.append((line, sender, outcome))
                 case .failure(let rejection):
                     try Rejections.record(db, source: source.name, file: "\(fileName):\(line.number)", movedTo: nil,
                                           reason: rejection.reason, at: now)
@@ -91,11 +92,9 @@ final class LogSource: @unchecked Sendable {
         for (number, reason) in rejected {
             logger.warning("bad_line", metadata: ["source": "\(source.name)", "line": "\(number)", "reason": "\(reason)"])
         }
-        let country = reception.rules.config.service.countryCode
-        for (line, sms, outcome) in outcomes {
+        for (line, sender, outcome) in outcomes {
             InboundProcessor.log(outcome, logger: logger, metadata: [
-                "source": "\(source.name)", "line": "\(line.number)",
-                "sender": "\(AduanCore.Sender(raw: sms.sender, countryCode: country).masked)",
+                "source": "\(source.name)", "line": "\(line.number)", "sender": "\(sender.masked)",
             ])
         }
         return outcomes.map(\.2)

@@ -55,11 +55,18 @@ public struct Reception: Sendable {
         }
     }
 
+    /// The message's sender, as it is stored, answered and masked.
+    public func sender(of sms: InboundSMS) -> Sender {
+        Sender(raw: sms.sender, countryCode: rules.config.service.countryCode)
+    }
+
     /// Receives inside the caller's transaction, so a log reader can commit
     /// a batch of lines together with its checkpoint.
-    public func receive(_ db: Database, _ sms: InboundSMS, raw: [UInt8], source: String, ref: String,
+    /// - Parameter sender: ``sender(of:)``, when the caller has it already
+    ///   (for its log line).
+    public func receive(_ db: Database, _ sms: InboundSMS, sender: Sender? = nil, raw: [UInt8], source: String, ref: String,
                         now: Date) throws -> ReceptionOutcome {
-        let sender = Sender(raw: sms.sender, countryCode: rules.config.service.countryCode)
+        let sender = sender ?? self.sender(of: sms)
         let identity = Self.identity(sender: sender.stored, sms: sms, raw: raw)
         // Only a part can have been held: its identity carries the part, so
         // a whole message never matches a held one.
