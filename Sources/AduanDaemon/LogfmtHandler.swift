@@ -29,12 +29,26 @@ public struct LogfmtHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var line = "ts=\(Self.timestamp()) level=\(event.level) event=\(Self.quote(event.message.description))"
-        var merged = metadata
-        if let extra = event.metadata { merged.merge(extra) { _, new in new } }
-        for key in merged.keys.sorted() {
-            guard let value = merged[key] else { continue }
-            line += " \(key)=\(Self.quote(PhoneMask.maskRuns("\(value)")))"
+        var line = "ts="
+        line.reserveCapacity(256)
+        line += Self.timestamp()
+        line += " level="
+        line += event.level.rawValue
+        line += " event="
+        line += Self.quote(event.message.description)
+        // One line per message ingested: no merged copy when the handler
+        // has no metadata of its own (the daemon's never has).
+        let merged: Logger.Metadata
+        if metadata.isEmpty {
+            merged = event.metadata ?? [:]
+        } else {
+            merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
+        }
+        for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
+            line += " "
+            line += key
+            line += "="
+            line += Self.quote(PhoneMask.maskRuns(value.description))
         }
         if let error = event.error { line += " error=\(Self.quote(PhoneMask.maskRuns("\(error)")))" }
         output(line)
@@ -96,7 +110,8 @@ public struct LogfmtHandler: LogHandler {
     }
 
     public static let stderr: @Sendable (String) -> Void = { line in
-        let bytes = Array((line + "\n").utf8)
-        bytes.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
+        var text = line
+        text += "\n"
+        text.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
     }
 }
