@@ -62,6 +62,10 @@ public struct InboundProcessor: Sendable {
         /// Recorded, and left in the spool for the caller's ``finish(_:)``
         /// (``defersArchive``).
         public var archivePending = false
+        /// With ``archivePending``: each message's outcome and sender, for
+        /// the log lines the caller writes with ``logRecorded(_:file:)``
+        /// before it archives the file, off the recording thread.
+        public var unlogged: [(outcome: ReceptionOutcome, sender: Sender)] = []
     }
 
     /// Processes `path` (a file inside the source's directory, or given to
@@ -216,11 +220,11 @@ public struct InboundProcessor: Sendable {
             case .failure(let error):
                 return Attempt(result: .failed("\(error)"))
             case .success(let outcomes):
-                for (sender, outcome) in zip(file.senders, outcomes) {
-                    Self.log(outcome, logger: logger, metadata: ["source": "\(source.name)", "file": "\(file.name)",
-                                                                 "sender": "\(sender.masked)"])
+                let recorded = Array(zip(outcomes, file.senders))
+                if defersArchive, movesFiles {
+                    return Attempt(result: .recorded(outcomes), archivePending: true, unlogged: recorded.map { ($0, $1) })
                 }
-                if defersArchive, movesFiles { return Attempt(result: .recorded(outcomes), archivePending: true) }
+                logRecorded(recorded.map { ($0, $1) }, file: file.name)
                 return Attempt(result: .recorded(outcomes), notMoved: finish(file.path))
             }
         }
@@ -243,6 +247,14 @@ public struct InboundProcessor: Sendable {
             true
         default:
             false
+        }
+    }
+
+    /// The log lines of a file's messages, one each: ``Attempt/unlogged``.
+    public func logRecorded(_ messages: [(outcome: ReceptionOutcome, sender: Sender)], file name: String) {
+        for (outcome, sender) in messages {
+            Self.log(outcome, logger: logger, metadata: ["source": "\(source.name)", "file": "\(name)",
+                                                         "sender": "\(sender.masked)"])
         }
     }
 
