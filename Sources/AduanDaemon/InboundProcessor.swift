@@ -127,9 +127,9 @@ public struct InboundProcessor: Sendable {
         var path: String
         var name: String
         var raw: [UInt8]
-        var messages: [InboundSMS]
-        /// Each message's sender, for reception and for its log line.
-        var senders: [Sender]
+        /// Each message with what reception needs of it (sender, identity,
+        /// intent), worked out before the transaction.
+        var arrivals: [Reception.Arrival]
     }
 
     enum Prepared {
@@ -161,8 +161,8 @@ public struct InboundProcessor: Sendable {
             case .failure(let rejection):
                 return .done(reject(path, reason: rejection.reason))
             case .success(let messages):
-                return .parsed(ParsedFile(path: path, name: name, raw: bytes, messages: messages,
-                                          senders: messages.map(reception.sender(of:))))
+                return .parsed(ParsedFile(path: path, name: name, raw: bytes,
+                                          arrivals: messages.map { reception.arrival(of: $0, raw: bytes) }))
             }
         }
     }
@@ -220,7 +220,7 @@ public struct InboundProcessor: Sendable {
             case .failure(let error):
                 return Attempt(result: .failed("\(error)"))
             case .success(let outcomes):
-                let recorded = Array(zip(outcomes, file.senders))
+                let recorded = Array(zip(outcomes, file.arrivals.map(\.sender)))
                 if defersArchive, movesFiles {
                     return Attempt(result: .recorded(outcomes), archivePending: true, unlogged: recorded.map { ($0, $1) })
                 }
@@ -231,9 +231,7 @@ public struct InboundProcessor: Sendable {
     }
 
     func receiveFile(_ file: ParsedFile, _ db: Database, now: Date) throws -> [ReceptionOutcome] {
-        try zip(file.messages, file.senders).map { sms, sender in
-            try reception.receive(db, sms, sender: sender, raw: file.raw, source: source.name, ref: file.name, now: now)
-        }
+        try file.arrivals.map { try reception.receive(db, $0, raw: file.raw, source: source.name, ref: file.name, now: now) }
     }
 
     /// SQLite failures of the database as a whole, which pass by themselves

@@ -76,10 +76,10 @@ final class LogSource: @unchecked Sendable {
                     : JsonlLine.parse(line.bytes)
                 switch parsed {
                 case .success(let sms):
-                    let sender = reception.sender(of: sms)
-                    let outcome = try reception.receive(db, sms, sender: sender, raw: line.bytes, source: source.name,
+                    let arrival = reception.arrival(of: sms, raw: line.bytes)
+                    let outcome = try reception.receive(db, arrival, raw: line.bytes, source: source.name,
                                                         ref: "\(fileName):\(line.number)", now: now)
-                    results.append((line, sender, outcome))
+                    results.append((line, arrival.sender, outcome))
                 case .failure(let rejection):
                     try Rejections.record(db, source: source.name, file: "\(fileName):\(line.number)", movedTo: nil,
                                           reason: rejection.reason, at: now)

@@ -55,19 +55,38 @@ public struct Reception: Sendable {
         }
     }
 
-    /// The message's sender, as it is stored, answered and masked.
-    public func sender(of sms: InboundSMS) -> Sender {
-        Sender(raw: sms.sender, countryCode: rules.config.service.countryCode)
+    /// What reception works out from a message alone, before its
+    /// transaction: pure, so a caller can do it ahead of time, on another
+    /// thread.
+    public struct Arrival: Sendable {
+        public var sms: InboundSMS
+        /// As it is stored, answered and masked.
+        public var sender: Sender
+        /// ``identity(sender:sms:raw:)``.
+        public var identity: String
+        /// What the text asks for; nil for one part of a longer message,
+        /// since only the joined text is routed.
+        public var intent: Intent?
+    }
+
+    public func arrival(of sms: InboundSMS, raw: [UInt8]) -> Arrival {
+        let sender = Sender(raw: sms.sender, countryCode: rules.config.service.countryCode)
+        let isPart = (sms.part?.total ?? 1) > 1
+        return Arrival(sms: sms, sender: sender, identity: Self.identity(sender: sender.stored, sms: sms, raw: raw),
+                       intent: isPart ? nil : rules.router.route(sms.text))
     }
 
     /// Receives inside the caller's transaction, so a log reader can commit
     /// a batch of lines together with its checkpoint.
-    /// - Parameter sender: ``sender(of:)``, when the caller has it already
-    ///   (for its log line).
-    public func receive(_ db: Database, _ sms: InboundSMS, sender: Sender? = nil, raw: [UInt8], source: String, ref: String,
+    public func receive(_ db: Database, _ sms: InboundSMS, raw: [UInt8], source: String, ref: String,
                         now: Date) throws -> ReceptionOutcome {
-        let sender = sender ?? self.sender(of: sms)
-        let identity = Self.identity(sender: sender.stored, sms: sms, raw: raw)
+        try receive(db, arrival(of: sms, raw: raw), raw: raw, source: source, ref: ref, now: now)
+    }
+
+    /// Receives a message whose ``arrival(of:raw:)`` was worked out already.
+    public func receive(_ db: Database, _ arrival: Arrival, raw: [UInt8], source: String, ref: String,
+                        now: Date) throws -> ReceptionOutcome {
+        let (sms, sender, identity) = (arrival.sms, arrival.sender, arrival.identity)
         // Only a part can have been held: its identity carries the part, so
         // a whole message never matches a held one.
         if try InboundMessages.exists(db, identity: identity)
@@ -77,8 +96,8 @@ public struct Reception: Sendable {
         if let part = sms.part, part.total > 1 {
             return try hold(db, sms, part: part, raw: raw, sender: sender, identity: identity, source: source, ref: ref, now: now)
         }
-        return try record(db, sms: sms, raw: raw, sender: sender, identity: identity, intent: rules.router.route(sms.text),
-                          source: source, ref: ref, now: now).outcome
+        return try record(db, sms: sms, raw: raw, sender: sender, identity: identity,
+                          intent: arrival.intent ?? rules.router.route(sms.text), source: source, ref: ref, now: now).outcome
     }
 
     // MARK: Multipart

@@ -69,6 +69,47 @@ import Testing
         #expect(daemon.names(daemon.rejected) == ["GSM1.b"])
     }
 
+    /// A large batch gives each file the outcome it gets alone, in order:
+    /// garbage and vanished files anywhere in it, tickets numbered in file
+    /// order.
+    @Test func aLargeBatchKeepsEachFilesOutcomeInOrder() async throws {
+        let daemon = try RunningDaemon(start: false)
+        try FileManager.default.createDirectory(atPath: daemon.incoming, withIntermediateDirectories: true)
+        let reception = Reception(store: daemon.store, rules: DeskRules(daemon.config), clock: daemon.clock)
+        let processor = InboundProcessor(source: daemon.config.inbound[0], reception: reception,
+                                         logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        let count = 65
+        var names: [String] = []
+        for i in 0..<count {
+            let name = String(format: "GSM1.%03d", i)
+            names.append(name)
+            switch i % 10 {
+            case 3: try daemon.drop(name, bytes: Array("no headers here".utf8))
+            case 7: continue  // never written: gone before it was read
+            default:
+                try daemon.drop(name, from: "62812" + String(format: "%08d", i), sent: "26-11-23 08:00:00",
+                                "BANJAR jalan rusak nomor \(i)")
+            }
+        }
+
+        let results = processor.attempt(paths: names.map { daemon.incoming + "/" + $0 }).map(\.result)
+
+        #expect(results.count == count)
+        var tickets: [String] = []
+        for (i, result) in results.enumerated() {
+            switch i % 10 {
+            case 3: if case .rejected = result {} else { Issue.record("file \(i) not rejected: \(result)") }
+            case 7: #expect(result == .skipped, "file \(i)")
+            default:
+                if let ticket = Self.ticket(result) { tickets.append(ticket) } else { Issue.record("file \(i): \(result)") }
+            }
+        }
+        #expect(tickets == tickets.sorted() && Set(tickets).count == tickets.count)
+        #expect(try daemon.count("SELECT COUNT(*) FROM complaints") == tickets.count)
+        #expect(daemon.names(daemon.rejected).count == results.filter { if case .rejected = $0 { true } else { false } }.count)
+        #expect(daemon.names(daemon.incoming).isEmpty)
+    }
+
     /// A file the database refuses for its own content (here a trigger
     /// standing in for any constraint) fails alone: the batch is done again
     /// file by file, the others are recorded, and it stays in the spool.
