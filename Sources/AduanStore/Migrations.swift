@@ -224,6 +224,13 @@ enum Migrations {
                     WHERE status NOT IN ('resolved', 'rejected') AND first_response_at IS NULL;
                 """)
         }
+        // v4's index for the citizen-update scan, replaced by v5's
+        // complaints_due_citizen_update (the scan names it with INDEXED BY);
+        // no other query filters or sorts on updated_at. Every new complaint
+        // and every desk action still wrote an entry to it.
+        migrator.registerMigration("v6 drop complaints_open_updated", foreignKeyChecks: .immediate) { db in
+            try db.execute(sql: "DROP INDEX complaints_open_updated")
+        }
         return migrator
     }
 }

@@ -33,6 +33,18 @@ import Testing
         }
     }
 
+    /// Migration v6 drops v4's index on `updated_at`, which no query reads
+    /// since v5 and every complaint wrote to; the indexes v5 added are all there.
+    @Test func noIndexIsKeptThatNoQueryReads() throws {
+        let fixture = try StoreFixture()
+        let indexes = try fixture.store.pool.read { db in
+            try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'complaints'")
+        }
+        #expect(!indexes.contains("complaints_open_updated"))
+        for stage in ReminderStage.allCases { #expect(indexes.contains(stage.dueIndex)) }
+        #expect(indexes.isSuperset(of: ["complaints_open_due", "complaints_open_unanswered"]))
+    }
+
     @Test func overdueListReadsOnlyOpenComplaintsPastADeadline() throws {
         let fixture = try StoreFixture()
         for filter in [ComplaintFilter(overdueAt: fixture.now), ComplaintFilter(route: "BANJAR", overdueAt: fixture.now),
