@@ -57,6 +57,8 @@ let package = Package(
                 "AduanCore", "AduanConfig", "AduanStore", "AduanGateways", "AduanDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(name: "aduan-bench", dependencies: ["AduanGateways"]),

@@ -5,6 +5,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,6 +14,12 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var options: ConfigOption
 
     func run() async throws {
+        // Trapped first, and kept until the end: the service group registers
+        // its own handlers in a task that races the daemon's start, and a
+        // SIGTERM in between (systemd stopping a daemon that has just
+        // started) took the default action and killed it mid-start. One that
+        // comes before the group runs still stops it gracefully.
+        let stopSignals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
         let config = try options.load()
         let logger = Logging.make(config: config)
         let store: Store
@@ -35,8 +42,12 @@ struct Serve: AsyncParsableCommand {
         }
         let group = ServiceGroup(configuration: .init(
             services: [daemon],
-            gracefulShutdownSignals: [.sigterm, .sigint],
+            gracefulShutdownSignals: [],
             logger: Logger(label: "aduan.lifecycle", factory: { _ in SwiftLogNoOpLogHandler() })))
+        let stopping = Task {
+            for await _ in stopSignals { await group.triggerGracefulShutdown() }
+        }
+        defer { stopping.cancel() }
         do {
             try await group.run()
         } catch {
