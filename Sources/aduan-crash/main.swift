@@ -449,9 +449,16 @@ let killPhaseLog = daemon.lines()
 let ingestedDuringKills = killPhaseLog.filter { $0.contains("event=ingested") }.count
 let seenAgain = killPhaseLog.filter { $0.contains("event=already_recorded") }.count
 
-// The final clean run: everything drains, then SIGTERM.
+// The final clean run: everything drains, then SIGTERM, once the run has
+// said ready (a signal before that, when the kills left nothing to drain,
+// met a process still starting, not the daemon's shutdown).
 let finalStart = monotonic()
+let readyBefore = daemon.lines().filter { $0.contains("event=ready") }.count
 try daemon.start()
+while daemon.isRunning, monotonic() - finalStart < 60,
+      daemon.lines().filter({ $0.contains("event=ready") }).count <= readyBefore {
+    usleep(5_000)
+}
 let (written, writeError) = writer.wait()
 if let writeError { fail("writing inbound files: \(writeError)") }
 
