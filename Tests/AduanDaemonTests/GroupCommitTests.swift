@@ -44,9 +44,7 @@ import Testing
     @Test func eachFileOfABatchKeepsItsOwnOutcome() async throws {
         let daemon = try RunningDaemon(start: false)
         try FileManager.default.createDirectory(atPath: daemon.incoming, withIntermediateDirectories: true)
-        let reception = Reception(store: daemon.store, rules: DeskRules(daemon.config), clock: daemon.clock)
-        let processor = InboundProcessor(source: daemon.config.inbound[0], reception: reception,
-                                         logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        let processor = Self.processor(daemon)
         try daemon.drop("GSM1.a", from: "6281200000001", sent: "26-11-23 08:00:01", "BANJAR jalan rusak")
         try daemon.drop("GSM1.b", bytes: Array("no headers here".utf8))
         try daemon.drop("GSM1.c", from: "6281200000002", sent: "26-11-23 08:00:02", "TABALONG lampu jalan mati")
@@ -75,9 +73,7 @@ import Testing
     @Test func aLargeBatchKeepsEachFilesOutcomeInOrder() async throws {
         let daemon = try RunningDaemon(start: false)
         try FileManager.default.createDirectory(atPath: daemon.incoming, withIntermediateDirectories: true)
-        let reception = Reception(store: daemon.store, rules: DeskRules(daemon.config), clock: daemon.clock)
-        let processor = InboundProcessor(source: daemon.config.inbound[0], reception: reception,
-                                         logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        let processor = Self.processor(daemon)
         let count = 65
         var names: [String] = []
         for i in 0..<count {
@@ -122,9 +118,7 @@ import Testing
                 BEGIN SELECT RAISE(ABORT, 'poisoned message'); END
                 """)
         }
-        let reception = Reception(store: daemon.store, rules: DeskRules(daemon.config), clock: daemon.clock)
-        let processor = InboundProcessor(source: daemon.config.inbound[0], reception: reception,
-                                         logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        let processor = Self.processor(daemon)
         for (i, text) in ["BANJAR jalan rusak", "BANJAR POISON", "TABALONG lampu mati"].enumerated() {
             try daemon.drop("GSM1.\(i)", from: "628120000000\(i)", sent: "26-11-23 08:00:0\(i)", text)
         }
@@ -160,6 +154,13 @@ import Testing
     }
 
     /// The ticket filed (and acknowledged) from a one-message file.
+    /// The daemon's first inbound source, processed by hand, without a log.
+    static func processor(_ daemon: RunningDaemon) -> InboundProcessor {
+        let reception = Reception(store: daemon.store, rules: DeskRules(daemon.config), clock: daemon.clock)
+        return InboundProcessor(source: daemon.config.inbound[0], reception: reception,
+                                logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+    }
+
     static func ticket(_ result: InboundProcessor.Result) -> String? {
         guard case .recorded(let outcomes) = result, outcomes.count == 1,
               case .recorded(_, let ticket, _, true) = outcomes[0] else { return nil }
