@@ -220,11 +220,11 @@ public struct InboundProcessor: Sendable {
             case .failure(let error):
                 return Attempt(result: .failed("\(error)"))
             case .success(let outcomes):
-                let recorded = Array(zip(outcomes, file.arrivals.map(\.sender)))
+                let recorded = zip(outcomes, file.arrivals).map { (outcome: $0, sender: $1.sender) }
                 if defersArchive, movesFiles {
-                    return Attempt(result: .recorded(outcomes), archivePending: true, unlogged: recorded.map { ($0, $1) })
+                    return Attempt(result: .recorded(outcomes), archivePending: true, unlogged: recorded)
                 }
-                logRecorded(recorded.map { ($0, $1) }, file: file.name)
+                logRecorded(recorded, file: file.name)
                 return Attempt(result: .recorded(outcomes), notMoved: finish(file.path))
             }
         }

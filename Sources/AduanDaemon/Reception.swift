@@ -55,9 +55,9 @@ public struct Reception: Sendable {
         }
     }
 
-    /// What reception works out from a message alone, before its
-    /// transaction: pure, so a caller can do it ahead of time, on another
-    /// thread.
+    /// What reception works out from a message alone: pure, so it is done
+    /// before the transaction, and the writer is held for the database's
+    /// work only.
     public struct Arrival: Sendable {
         public var sms: InboundSMS
         /// As it is stored, answered and masked.
