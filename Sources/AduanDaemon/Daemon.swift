@@ -334,7 +334,7 @@ public final class Daemon: Service, @unchecked Sendable {
             }
         }
         let started = ContinuousClock.now
-        var toArchive: [(processor: InboundProcessor, path: String, unlogged: [(outcome: ReceptionOutcome, sender: Sender)])] = []
+        var toArchive: [(processor: InboundProcessor, path: String, unlogged: [InboundProcessor.Recorded])] = []
         for group in groups {
             for (path, attempt) in zip(group.paths, group.processor.attempt(paths: group.paths)) {
                 handle(attempt, processor: group.processor, path: path)
@@ -386,8 +386,7 @@ public final class Daemon: Service, @unchecked Sendable {
     /// after its messages' log lines (written there too: formatting them was
     /// a tenth of the recording thread's work); the outcome comes back as
     /// `.archived`.
-    func archive(_ files: [(processor: InboundProcessor, path: String,
-                            unlogged: [(outcome: ReceptionOutcome, sender: Sender)])]) {
+    func archive(_ files: [(processor: InboundProcessor, path: String, unlogged: [InboundProcessor.Recorded])]) {
         guard !files.isEmpty else { return }
         archiving.formUnion(files.map(\.path))
         let continuation = self.continuation

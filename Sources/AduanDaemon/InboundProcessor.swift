@@ -37,6 +37,9 @@ public struct InboundProcessor: Sendable {
         self.files = files
     }
 
+    /// A message recorded, with what its log line needs.
+    public typealias Recorded = (outcome: ReceptionOutcome, sender: Sender)
+
     public enum Result: Sendable, Equatable {
         /// What became of each message in the file (a gammu `detail` file may hold several parts).
         case recorded([ReceptionOutcome])
@@ -65,7 +68,7 @@ public struct InboundProcessor: Sendable {
         /// With ``archivePending``: each message's outcome and sender, for
         /// the log lines the caller writes with ``logRecorded(_:file:)``
         /// before it archives the file, off the recording thread.
-        public var unlogged: [(outcome: ReceptionOutcome, sender: Sender)] = []
+        public var unlogged: [Recorded] = []
     }
 
     /// Processes `path` (a file inside the source's directory, or given to
@@ -249,7 +252,7 @@ public struct InboundProcessor: Sendable {
     }
 
     /// The log lines of a file's messages, one each: ``Attempt/unlogged``.
-    public func logRecorded(_ messages: [(outcome: ReceptionOutcome, sender: Sender)], file name: String) {
+    public func logRecorded(_ messages: [Recorded], file name: String) {
         for (outcome, sender) in messages {
             Self.log(outcome, logger: logger, metadata: ["source": "\(source.name)", "file": "\(name)",
                                                          "sender": "\(sender.masked)"])

@@ -16,8 +16,9 @@ import Foundation
 /// A crash before 3 leaves the rows pending, perhaps with files prepared
 /// (one of them perhaps cut short): the next flush takes over each one that
 /// holds exactly what its row renders, once its data is on disk, and writes
-/// the others again; the gateway never saw them. A crash between 3 and 4 leaves marked rows whose files are
-/// prepared but hidden: the next flush places them. (A new spooler looks for
+/// the others again; the gateway never saw them. A crash between 3 and 4
+/// leaves marked rows whose files are prepared but hidden: the next flush
+/// places them. (A new spooler looks for
 /// such files; so does any flush after a failed one, in this process or, as
 /// the lock file tells, in another.) So a crash costs neither a reply nor a
 /// second copy of a batch; only a power cut that loses a mark (committed

@@ -128,9 +128,8 @@ struct SmstoolsFile {
         // Spaces and tabs were trimmed on the bytes; only a value that still
         // starts or ends beyond ASCII (a no-break space) needs Unicode's idea
         // of whitespace.
-        let trimmed = bytes
-        let text = String(validating: trimmed, as: UTF8.self) ?? TextDecoding.latin9(trimmed).text
-        if let first = trimmed.first, let last = trimmed.last, first < 0x80, last < 0x80 { return text }
+        let text = String(validating: bytes, as: UTF8.self) ?? TextDecoding.latin9(bytes).text
+        if let first = bytes.first, let last = bytes.last, first < 0x80, last < 0x80 { return text }
         return text.trimmingCharacters(in: .whitespaces)
     }
 
