@@ -39,7 +39,8 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
-        // sync_file_range(2), which Swift's Glibc module leaves out: the spool's group commit.
+        // sync_file_range(2), which Swift's Glibc module leaves out (the spool's group
+        // commit), and the global executor's hooks (no CPU while idle).
         .target(name: "CLinuxExtras"),
         .target(name: "AduanGateways", dependencies: ["AduanCore", "CLinuxExtras"]),
         .target(
@@ -54,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "aduan",
             dependencies: [
-                "AduanCore", "AduanConfig", "AduanStore", "AduanGateways", "AduanDaemon",
+                "AduanCore", "AduanConfig", "AduanStore", "AduanGateways", "AduanDaemon", "CLinuxExtras",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,5 +1,6 @@
 import AduanConfig
 import ArgumentParser
+import CLinuxExtras
 import Foundation
 
 @main
@@ -12,7 +13,13 @@ struct Aduan: AsyncParsableCommand {
         ]
     )
 
+    // On the main actor, so that the line below runs before anything reaches
+    // the global executor.
+    @MainActor
     static func main() async {
+        // No CPU while idle (§10): tasks off the queues libdispatch monitors
+        // every second.
+        aduan_run_tasks_on_overcommit_queue()
         // Complaints and reporters' numbers: nothing aduan creates is world-readable (§8).
         umask(0o027)
         do {

@@ -57,6 +57,25 @@ struct ServeTests {
         #expect(box.logLines().last?.contains("event=stopped") == true)
     }
 
+    /// No CPU while idle (§10): the first thread of one of libdispatch's
+    /// default (non-overcommit) root queues starts a once-a-second monitor
+    /// that never stops, so no work may ever run there. Such a thread would
+    /// still be alive here: libdispatch lets an idle one go after 5 s.
+    @Test func nothingRunsWhereLibdispatchWakesEverySecond() throws {
+        let box = try Sandbox()
+        try box.startServe()
+        try box.run(["inject", "--from", "6281234567890", "BANJAR jalan rusak di desa Sungai Tabuk"])
+        try box.waitFor("the ack") { box.acks().count == 1 }
+        let pid = try #require(box.serve?.processIdentifier)
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        // Thread names are cut to 15 bytes: "com.apple.root.default-qos" and
+        // "com.apple.root.default-qos.overcommit" end as below.
+        let names = tasks.map { box.read("/proc/\(pid)/task/\($0)/comm").trimmingCharacters(in: .newlines) }
+        #expect(names.contains("-qos.overcommit"), "\(names)")
+        #expect(!names.contains { $0.hasSuffix("-qos") }, "\(names)")
+        #expect(try box.stopServe() == 0)
+    }
+
     @Test func pendingOutboxIsSpooledAtStartAfterSIGKILL() throws {
         let box = try Sandbox()
         // The spool directory is replaced by a plain file: the complaint

@@ -12,4 +12,11 @@ int aduan_start_writeback(int fd);
 /// with errno; EINVAL or ENOSYS where the filesystem or kernel lacks it.
 int aduan_rename_noreplace(const char *from, const char *to);
 
+/// Runs every task of Swift concurrency's global executor on libdispatch's
+/// overcommit queue rather than the default one, whose first thread starts a
+/// once-a-second monitor that never stops (see GlobalExecutor.c). Call it
+/// first thing in `main`, before any task is created; only the daemon's
+/// executable does.
+void aduan_run_tasks_on_overcommit_queue(void);
+
 #endif
