@@ -5,10 +5,10 @@
 // (PRODUCT.md §10 asks for no CPU at all when idle). Overcommit root queues
 // are not monitored. The runtime's enqueue hooks (the ones SwiftNIO uses to
 // take over the global executor) hand every global job to the overcommit
-// queue of the same quality of service instead; the job runs exactly as the
-// default executor would run it, on the generic executor.
+// root queue of default priority instead (a daemon has no use for task
+// priorities); the job runs as the default executor would run it, on the
+// generic executor.
 #include <stdint.h>
-#include <time.h>
 #include "CLinuxExtras.h"
 
 #define ADUAN_SWIFTCALL __attribute__((swiftcall))
@@ -60,7 +60,16 @@ static ADUAN_SWIFTCALL void enqueue_with_deadline(long long sec, long long nsec,
     // dispatch_time counts from now, so the wait is measured on that clock.
     long long now_sec = 0, now_nsec = 0;
     swift_get_time(&now_sec, &now_nsec, clock);
-    long long wait = (sec - now_sec) * 1000000000LL + (nsec - now_nsec);
+    long long seconds = sec - now_sec;
+    long long wait;
+    if (seconds < 0) {
+        wait = 0;
+    } else if (seconds >= INT64_MAX / 1000000000LL - 1) {
+        // Nanoseconds past about 292 years overflow: as good as never.
+        wait = INT64_MAX;
+    } else {
+        wait = seconds * 1000000000LL + (nsec - now_nsec);
+    }
     if (wait <= 0) {
         dispatch_async_f(queue, job, run);
     } else {
