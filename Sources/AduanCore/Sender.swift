@@ -91,19 +91,19 @@ public enum PhoneMask {
     public static func mask(_ digits: String) -> String {
         // Digits are ASCII: bytes, not characters (this runs for every log line).
         if digits.utf8.allSatisfy({ $0 < 0x80 }) {
-            let bytes = Array(digits.utf8)
-            guard bytes.count > 6 else { return String(repeating: "*", count: bytes.count) }
-            let head = min(5, bytes.count - 6)
-            var out = bytes
-            for index in head..<(bytes.count - 4) { out[index] = UInt8(ascii: "*") }
-            return String(decoding: out, as: UTF8.self)
+            var bytes = Array(digits.utf8)
+            for index in hidden(count: bytes.count) { bytes[index] = UInt8(ascii: "*") }
+            return String(decoding: bytes, as: UTF8.self)
         }
-        let chars = Array(digits)
-        guard chars.count > 6 else { return String(repeating: "*", count: chars.count) }
-        let head = min(5, chars.count - 6)
-        let tail = 4
-        let hidden = chars.count - head - tail
-        return String(chars[..<head]) + String(repeating: "*", count: hidden) + String(chars[(chars.count - tail)...])
+        var chars = Array(digits)
+        for index in hidden(count: chars.count) { chars[index] = "*" }
+        return String(chars)
+    }
+
+    /// The positions ``mask(_:)`` hides: all of six digits or fewer, else
+    /// all but up to five in front and the last four.
+    private static func hidden(count: Int) -> Range<Int> {
+        count > 6 ? min(5, count - 6)..<(count - 4) : 0..<count
     }
 
     /// Makes arbitrary sender text safe for a one-line log: digits masked,

@@ -334,7 +334,7 @@ public final class Daemon: Service, @unchecked Sendable {
             }
         }
         let started = ContinuousClock.now
-        var toArchive: [(processor: InboundProcessor, path: String, unlogged: [InboundProcessor.Recorded])] = []
+        var toArchive: [Archival] = []
         for group in groups {
             for (path, attempt) in zip(group.paths, group.processor.attempt(paths: group.paths)) {
                 handle(attempt, processor: group.processor, path: path)
@@ -382,11 +382,15 @@ public final class Daemon: Service, @unchecked Sendable {
         settled(path: path, source: source, name: name, failure: failure)
     }
 
+    /// A recorded file left in its spool for ``archive(_:)``, with its
+    /// messages' log lines still to write.
+    typealias Archival = (processor: InboundProcessor, path: String, unlogged: [InboundProcessor.Recorded])
+
     /// Moves recorded files out of their spool on the archive queue, each
     /// after its messages' log lines (written there too: formatting them was
     /// a tenth of the recording thread's work); the outcome comes back as
     /// `.archived`.
-    func archive(_ files: [(processor: InboundProcessor, path: String, unlogged: [InboundProcessor.Recorded])]) {
+    func archive(_ files: [Archival]) {
         guard !files.isEmpty else { return }
         archiving.formUnion(files.map(\.path))
         let continuation = self.continuation
