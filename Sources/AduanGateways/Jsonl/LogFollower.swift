@@ -369,10 +369,3 @@ extension LogFollower {
         }
     }
 }
-
-private func retryingEINTR<Result: BinaryInteger>(_ call: () -> Result) -> Result {
-    while true {
-        let result = call()
-        if result >= 0 || errno != EINTR { return result }
-    }
-}

@@ -463,13 +463,6 @@ public enum DurableFile {
     }
 }
 
-private func retryingEINTR<Result: BinaryInteger>(_ call: () -> Result) -> Result {
-    while true {
-        let result = call()
-        if result >= 0 || errno != EINTR { return result }
-    }
-}
-
 /// A failed file-system operation, described so an operator knows which file and what
 /// to fix: `write /var/spool/sms/outgoing/x: No space left on device (ENOSPC)`.
 public struct SpoolError: Error, CustomStringConvertible, Equatable {

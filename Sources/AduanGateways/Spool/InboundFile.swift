@@ -123,10 +123,3 @@ public enum InboundFile {
         "\(SpoolError.systemMessage(code)) (\(SpoolError.symbol(code)))"
     }
 }
-
-private func retryingEINTR(_ call: () -> Int32) -> Int32 {
-    while true {
-        let result = call()
-        if result >= 0 || errno != EINTR { return result }
-    }
-}
