@@ -32,6 +32,9 @@ public final class Daemon: Service, @unchecked Sendable {
         case settle(path: String, source: String, snapshot: FileSnapshot?)
         /// Take the files queued so far as one batch.
         case drain
+        /// A batch read and parsed on the read queue, per inbound directory,
+        /// for the loop to record.
+        case prepared([Prepared])
         case spool
         /// A flush on the spool queue ended.
         case spooled(Result<[String], any Error>, took: Duration)
@@ -74,11 +77,18 @@ public final class Daemon: Service, @unchecked Sendable {
     var spoolInFlight = false
     var spoolAgain = false
     /// Recorded files are archived on a queue of their own: the loop records
-    /// the next batch meanwhile. A file's events during its move wait for
-    /// the move to end (it may be a new file of the same name).
+    /// the next batch meanwhile.
     let archiveQueue = DispatchQueue(label: "aduan.archive")
-    var archiving: Set<String> = []
-    var arrivedWhileArchiving: Set<String> = []
+    /// Batches are read and parsed on a queue of their own, one at a time:
+    /// the next is read while the loop records the one before.
+    let readQueue = DispatchQueue(label: "aduan.read")
+    var reading = false
+    /// Files taken by a batch, from the drain until they are done with (a
+    /// recorded file: until its move ends). A file's events meanwhile wait
+    /// for that (it may be a new file of the same name, or one an empty
+    /// first look skipped), so no file is read twice at once.
+    var inFlight: Set<String> = []
+    var arrivedInFlight: Set<String> = []
     /// While the database is unavailable, files wait here (in arrival order)
     /// instead of each waiting out the busy timeout; one probe per back-off.
     var databaseRetry: Backoff
@@ -192,8 +202,10 @@ public final class Daemon: Service, @unchecked Sendable {
             continuation.finish()
         }
         notifier.stopping()
-        // Moves in flight end; a file they leave is recognised as recorded
-        // at the next start.
+        // A batch still being read is not recorded now: its files stay in
+        // the spool for the next start. Moves in flight end; a file they
+        // leave is recognised as recorded at the next start.
+        readQueue.sync {}
         archiveQueue.sync {}
         // The flush in flight ends (its report has nowhere to go now), then
         // one last flush here, for what the drain committed.
@@ -212,6 +224,8 @@ public final class Daemon: Service, @unchecked Sendable {
             for event in events { watched(event) }
         case .drain:
             drainPending()
+        case .prepared(let groups):
+            prepared(groups)
         case .rewatch(let directory, let timer):
             guard rewatchRetries[directory]?.fire(timer) == true else { return }
             rewatch(directory)
@@ -280,9 +294,9 @@ public final class Daemon: Service, @unchecked Sendable {
 
     /// Queues a file for the next batch.
     func enqueue(_ path: String) {
-        guard !archiving.contains(path) else {
-            if arrivedWhileArchiving.insert(path).inserted {
-                logger.debug("event_waits_for_archive", metadata: ["file": "\(DurableFile.lastComponent(of: path))"])
+        guard !inFlight.contains(path) else {
+            if arrivedInFlight.insert(path).inserted {
+                logger.debug("event_waits_in_flight", metadata: ["file": "\(DurableFile.lastComponent(of: path))"])
             }
             return
         }
@@ -297,30 +311,56 @@ public final class Daemon: Service, @unchecked Sendable {
         continuation?.yield(.drain)
     }
 
-    /// Takes what is queued (up to ``maxBatch``) as one batch; the rest go in
-    /// the next, after whatever events have come in meanwhile.
+    /// Takes what is queued (up to ``maxBatch``) as one batch to the read
+    /// queue; the rest go in the next, after whatever events have come in
+    /// meanwhile. While a batch is being read, the next waits for it.
     func drainPending() {
         drainQueued = false
+        guard !reading else { return }
         let batch = Array(pending.prefix(maxBatch))
         pending.removeFirst(batch.count)
         pendingSet.subtract(batch)
         if !pending.isEmpty { queueDrain() }
-        ingest(batch)
+        read(batch)
     }
 
-    /// Takes files through their processors, one transaction per inbound
-    /// directory, then spools every reply of the batch at once; unless the
-    /// database is known to be unavailable: then they wait with the others
-    /// for the next probe.
-    func ingest(_ paths: [String]) {
-        if let wait = databaseRetry.remaining() {
-            for path in paths where waitingSet.insert(path).inserted { waitingForDatabase.append(path) }
-            logger.warning("ingest_waiting", metadata: [
-                "files": "\(paths.count)", "reason": "database unavailable", "retry_in": "\(wait.logText)",
-                "waiting": "\(waitingForDatabase.count)",
-            ])
-            return
+    /// One inbound directory's share of a batch, read and parsed.
+    typealias Prepared = (processor: InboundProcessor, batch: InboundProcessor.PreparedBatch)
+
+    /// Reads and parses a batch on the read queue (it comes back as
+    /// `.prepared`); unless the database is known to be unavailable: then
+    /// the files wait with the others for the next probe.
+    func read(_ paths: [String]) {
+        guard !waitsForDatabase(paths) else { return }
+        let groups = groups(of: paths)
+        guard !groups.isEmpty else { return }
+        inFlight.formUnion(groups.flatMap(\.paths))
+        reading = true
+        let continuation = self.continuation
+        readQueue.async {
+            continuation?.yield(.prepared(groups.map { ($0.processor, $0.processor.prepare(paths: $0.paths)) }))
         }
+    }
+
+    /// A batch read: the next one is taken to the read queue before this one
+    /// is recorded, so the two overlap.
+    func prepared(_ groups: [Prepared]) {
+        reading = false
+        if !pending.isEmpty { drainPending() }
+        record(groups)
+    }
+
+    /// Reads and records files here and now: the database probe.
+    func ingestNow(_ paths: [String]) {
+        guard !waitsForDatabase(paths) else { return }
+        let groups = groups(of: paths)
+        inFlight.formUnion(groups.flatMap(\.paths))
+        record(groups.map { ($0.processor, $0.processor.prepare(paths: $0.paths)) })
+    }
+
+    /// The paths by inbound directory, each with its processor, in order;
+    /// a path of no directory watched now (a reload dropped it) is left.
+    func groups(of paths: [String]) -> [(processor: InboundProcessor, paths: [String])] {
         var groups: [(processor: InboundProcessor, paths: [String])] = []
         var groupIndex: [String: Int] = [:]
         for path in paths {
@@ -333,17 +373,58 @@ public final class Daemon: Service, @unchecked Sendable {
                 groups.append((processor, [path]))
             }
         }
+        return groups
+    }
+
+    /// While the database is unavailable, files wait for the next probe
+    /// instead of each waiting out the busy timeout.
+    func waitsForDatabase(_ paths: [String]) -> Bool {
+        guard let wait = databaseRetry.remaining() else { return false }
+        for path in paths where waitingSet.insert(path).inserted { waitingForDatabase.append(path) }
+        logger.warning("ingest_waiting", metadata: [
+            "files": "\(paths.count)", "reason": "database unavailable", "retry_in": "\(wait.logText)",
+            "waiting": "\(waitingForDatabase.count)",
+        ])
+        return true
+    }
+
+    /// Records each directory's files in one transaction, then spools every
+    /// reply of the batch at once and archives the recorded files on the
+    /// archive queue. A batch read before the database became unavailable
+    /// waits for the probe with the others.
+    func record(_ groups: [Prepared]) {
         let started = ContinuousClock.now
         var toArchive: [Archival] = []
-        for group in groups {
-            for (path, attempt) in zip(group.paths, group.processor.attempt(paths: group.paths)) {
-                handle(attempt, processor: group.processor, path: path)
-                if attempt.archivePending { toArchive.append((group.processor, path, attempt.unlogged)) }
+        var files = 0
+        for (processor, batch) in groups {
+            let paths = batch.paths
+            files += paths.count
+            let waiting: Set<String> = databaseRetry.remaining() == nil ? [] : Set(batch.parsedPaths)
+            if !waiting.isEmpty { _ = waitsForDatabase(batch.parsedPaths) }
+            let attempts = processor.record(waiting.isEmpty ? batch : batch.withoutParsed)
+            for (path, attempt) in zip(paths, attempts) {
+                if waiting.contains(path) {
+                    done(path)
+                    continue
+                }
+                handle(attempt, processor: processor, path: path)
+                if attempt.archivePending {
+                    toArchive.append((processor, path, attempt.unlogged))
+                } else {
+                    done(path)
+                }
             }
         }
         flushSpoolIfDue()
         archive(toArchive)
-        logger.debug("batch", metadata: ["files": "\(paths.count)", "record": "\((ContinuousClock.now - started).logText)"])
+        logger.debug("batch", metadata: ["files": "\(files)", "record": "\((ContinuousClock.now - started).logText)"])
+    }
+
+    /// A file of a batch is done with: an event that came for it meanwhile
+    /// queues it again.
+    func done(_ path: String) {
+        inFlight.remove(path)
+        if arrivedInFlight.remove(path) != nil { enqueue(path) }
     }
 
     func handle(_ attempt: InboundProcessor.Attempt, processor: InboundProcessor, path: String) {
@@ -392,7 +473,6 @@ public final class Daemon: Service, @unchecked Sendable {
     /// `.archived`.
     func archive(_ files: [Archival]) {
         guard !files.isEmpty else { return }
-        archiving.formUnion(files.map(\.path))
         let continuation = self.continuation
         archiveQueue.async {
             let results = files.map { file in
@@ -405,10 +485,9 @@ public final class Daemon: Service, @unchecked Sendable {
 
     func archived(_ results: [(path: String, source: String, error: SpoolError?)]) {
         for result in results {
-            archiving.remove(result.path)
             settled(path: result.path, source: result.source, name: DurableFile.lastComponent(of: result.path),
                     failure: result.error.map { ("archive_failed", "\($0)") })
-            if arrivedWhileArchiving.remove(result.path) != nil { enqueue(result.path) }
+            done(result.path)
         }
     }
 
@@ -435,7 +514,7 @@ public final class Daemon: Service, @unchecked Sendable {
         guard !waitingForDatabase.isEmpty else { return }
         let probe = waitingForDatabase.removeFirst()
         waitingSet.remove(probe)
-        ingest([probe])
+        ingestNow([probe])
         guard !databaseRetry.isScheduled else { return }
         let rest = waitingForDatabase
         waitingForDatabase = []

@@ -103,22 +103,56 @@ public struct InboundProcessor: Sendable {
     /// Processes several files of this source at once, one attempt each, in
     /// order. Their messages are recorded in one transaction (group commit:
     /// one fsync of the database for the lot); a file refused by a constraint
-    /// does not take the others with it (see ``receive(_:)``). A failure of
+    /// does not take the others with it (see ``receive(_:now:)``). A failure of
     /// the database as a whole fails them all, and they stay in the spool.
     public func attempt(paths: [String]) -> [Attempt] {
-        var attempts: [Attempt?] = []
-        var parsed: [(index: Int, file: ParsedFile)] = []
+        record(prepare(paths: paths))
+    }
+
+    /// Files read and parsed (or already done with: skipped, rejected), in
+    /// order, waiting for their transaction. The daemon reads the next batch
+    /// while the one before is recorded.
+    public struct PreparedBatch: Sendable {
+        /// The instant the batch is received at.
+        public var now: Date
+        /// Every file of the batch, in order.
+        public var paths: [String]
+        /// Per file, the attempt when it needs no transaction.
+        var done: [Attempt?]
+        var parsed: [(index: Int, file: ParsedFile)]
+        /// The files that wait for the transaction.
+        public var parsedPaths: [String] { parsed.map(\.file.path) }
+        /// The batch without them: each is skipped (left in the spool).
+        public var withoutParsed: PreparedBatch {
+            var batch = self
+            batch.parsed = []
+            return batch
+        }
+    }
+
+    /// The first half of ``attempt(paths:)``: reads and parses each file,
+    /// and sets aside those that are not SMS. No transaction.
+    public func prepare(paths: [String]) -> PreparedBatch {
+        let now = reception.clock.now()
+        var batch = PreparedBatch(now: now, paths: paths, done: [], parsed: [])
         for path in paths {
-            switch prepare(path: path) {
+            switch prepare(path: path, now: now) {
             case .done(let attempt):
-                attempts.append(attempt)
+                batch.done.append(attempt)
             case .parsed(let file):
-                parsed.append((attempts.count, file))
-                attempts.append(nil)
+                batch.parsed.append((batch.done.count, file))
+                batch.done.append(nil)
             }
         }
-        if !parsed.isEmpty {
-            for (index, attempt) in zip(parsed.map(\.index), receive(parsed.map(\.file))) {
+        return batch
+    }
+
+    /// The second half of ``attempt(paths:)``: records the batch's parsed
+    /// files in one transaction. One attempt per path, in order.
+    public func record(_ batch: PreparedBatch) -> [Attempt] {
+        var attempts = batch.done
+        if !batch.parsed.isEmpty {
+            for (index, attempt) in zip(batch.parsed.map(\.index), receive(batch.parsed.map(\.file), now: batch.now)) {
                 attempts[index] = attempt
             }
         }
@@ -126,7 +160,7 @@ public struct InboundProcessor: Sendable {
     }
 
     /// A file read and parsed, waiting for the transaction.
-    struct ParsedFile {
+    struct ParsedFile: Sendable {
         var path: String
         var name: String
         var raw: [UInt8]
@@ -141,7 +175,7 @@ public struct InboundProcessor: Sendable {
         case parsed(ParsedFile)
     }
 
-    func prepare(path: String) -> Prepared {
+    func prepare(path: String, now: Date) -> Prepared {
         let name = DurableFile.lastComponent(of: path)
         guard !name.hasPrefix(".") else { return .done(Attempt(result: .skipped)) }
         switch InboundFile.read(path, maxBytes: Self.maxBytes) {
@@ -165,7 +199,7 @@ public struct InboundProcessor: Sendable {
                 return .done(reject(path, reason: rejection.reason))
             case .success(let messages):
                 return .parsed(ParsedFile(path: path, name: name, raw: bytes,
-                                          arrivals: messages.map { reception.arrival(of: $0, raw: bytes) }))
+                                          arrivals: messages.map { reception.arrival(of: $0, raw: bytes, at: now) }))
             }
         }
     }
@@ -187,8 +221,7 @@ public struct InboundProcessor: Sendable {
     /// the spool, here or by the caller (``defersArchive``). The commit comes
     /// first, so a crash in between leaves only files that are recognised as
     /// already recorded.
-    func receive(_ files: [ParsedFile]) -> [Attempt] {
-        let now = reception.clock.now()
+    func receive(_ files: [ParsedFile], now: Date) -> [Attempt] {
         let results: [Swift.Result<[ReceptionOutcome], any Error>]
         do {
             do {

@@ -76,7 +76,7 @@ final class LogSource: @unchecked Sendable {
                     : JsonlLine.parse(line.bytes)
                 switch parsed {
                 case .success(let sms):
-                    let arrival = reception.arrival(of: sms, raw: line.bytes)
+                    let arrival = reception.arrival(of: sms, raw: line.bytes, at: now)
                     let outcome = try reception.receive(db, arrival, raw: line.bytes, source: source.name,
                                                         ref: "\(fileName):\(line.number)", now: now)
                     results.append((line, arrival.sender, outcome))

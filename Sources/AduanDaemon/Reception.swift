@@ -67,23 +67,50 @@ public struct Reception: Sendable {
         /// What the text asks for; nil for one part of a longer message,
         /// since only the joined text is routed.
         public var intent: Intent?
+        /// For a complaint, its particulars as of the arrival's instant.
+        public var filing: Filing?
     }
 
-    public func arrival(of sms: InboundSMS, raw: [UInt8]) -> Arrival {
+    /// What filing a complaint needs besides the database: from its text,
+    /// route and instant alone. The matching of urgent and agency words was
+    /// a tenth of the transaction.
+    public struct Filing: Sendable {
+        /// ``MessageText/dedupeKey(_:)`` of the body.
+        public var dedupeKey: String
+        public var priority: Priority
+        /// The agency its words point to, and whether clearly.
+        public var suggestion: (agency: String, clear: Bool)?
+        public var due: (firstResponse: Date, resolution: Date)
+    }
+
+    /// The particulars of a complaint on `route` with `body`, received at `now`.
+    public func filing(route: Route, body: String, at now: Date) -> Filing {
+        let priority: Priority = rules.urgent.matches(body) ? .urgent : .normal
+        return Filing(dedupeKey: MessageText.dedupeKey(body), priority: priority, suggestion: rules.agencies.suggest(body),
+                      due: rules.deadlines(for: route, priority: priority, from: now))
+    }
+
+    /// `now` is the instant the message is received at: the one its
+    /// transaction is given.
+    public func arrival(of sms: InboundSMS, raw: [UInt8], at now: Date) -> Arrival {
         let sender = Sender(raw: sms.sender, countryCode: rules.config.service.countryCode)
         let isPart = (sms.part?.total ?? 1) > 1
+        let intent = isPart ? nil : rules.router.route(sms.text)
+        var filing: Filing?
+        if case .complaint(let route, _, let body) = intent { filing = self.filing(route: route, body: body, at: now) }
         return Arrival(sms: sms, sender: sender, identity: Self.identity(sender: sender.stored, sms: sms, raw: raw),
-                       intent: isPart ? nil : rules.router.route(sms.text))
+                       intent: intent, filing: filing)
     }
 
     /// Receives inside the caller's transaction, so a log reader can commit
     /// a batch of lines together with its checkpoint.
     public func receive(_ db: Database, _ sms: InboundSMS, raw: [UInt8], source: String, ref: String,
                         now: Date) throws -> ReceptionOutcome {
-        try receive(db, arrival(of: sms, raw: raw), raw: raw, source: source, ref: ref, now: now)
+        try receive(db, arrival(of: sms, raw: raw, at: now), raw: raw, source: source, ref: ref, now: now)
     }
 
-    /// Receives a message whose ``arrival(of:raw:)`` was worked out already.
+    /// Receives a message whose ``arrival(of:raw:at:)`` was worked out
+    /// already, for the same `now`.
     public func receive(_ db: Database, _ arrival: Arrival, raw: [UInt8], source: String, ref: String,
                         now: Date) throws -> ReceptionOutcome {
         let (sms, sender, identity) = (arrival.sms, arrival.sender, arrival.identity)
@@ -97,7 +124,8 @@ public struct Reception: Sendable {
             return try hold(db, sms, part: part, raw: raw, sender: sender, identity: identity, source: source, ref: ref, now: now)
         }
         return try record(db, sms: sms, raw: raw, sender: sender, identity: identity,
-                          intent: arrival.intent ?? rules.router.route(sms.text), source: source, ref: ref, now: now).outcome
+                          intent: arrival.intent ?? rules.router.route(sms.text), filing: arrival.filing,
+                          source: source, ref: ref, now: now).outcome
     }
 
     // MARK: Multipart
@@ -165,7 +193,8 @@ public struct Reception: Sendable {
     }
 
     func record(_ db: Database, sms: InboundSMS, raw: [UInt8], sender: Sender, identity: String, intent: Intent,
-                source: String, ref: String, now: Date, extraFlags: [String] = []) throws -> (outcome: ReceptionOutcome, inboundID: Int64) {
+                filing: Filing? = nil, source: String, ref: String, now: Date,
+                extraFlags: [String] = []) throws -> (outcome: ReceptionOutcome, inboundID: Int64) {
         let replies = Replies(rules)
         let limits = rules.config.limits
         var flags: [String] = extraFlags + (sms.damaged ? ["damaged"] : [])
@@ -193,7 +222,8 @@ public struct Reception: Sendable {
         case .complaint(let route, let match, let body):
             matchKind = match
             routeKeyword = route.isTriage ? nil : route.keyword
-            let dedupeKey = MessageText.dedupeKey(body)
+            let filing = filing ?? self.filing(route: route, body: body, at: now)
+            let dedupeKey = filing.dedupeKey
             let window = TimeInterval(rules.config.service.dedupeWindow.fixedSeconds ?? 86_400)
             if let existing = try Complaints.duplicate(db, sender: sender.stored, route: routeKeyword,
                                                        dedupeKey: dedupeKey, since: now.addingTimeInterval(-window)) {
@@ -205,14 +235,12 @@ public struct Reception: Sendable {
                 // a flood must not mint tickets or burn the SMS budget.
                 flags.append("over_budget")
             } else {
-                let priority: Priority = rules.urgent.matches(body) ? .urgent : .normal
-                let due = rules.deadlines(for: route, priority: priority, from: now)
-                let suggestion = rules.agencies.suggest(body)
+                let suggestion = filing.suggestion
                 let complaint = try Complaints.insert(db, NewComplaint(
                     prefix: route.prefix, route: routeKeyword, region: route.region, sender: sender.stored,
-                    text: body, dedupeKey: dedupeKey, matchKind: match, receivedAt: now, priority: priority,
+                    text: body, dedupeKey: dedupeKey, matchKind: match, receivedAt: now, priority: filing.priority,
                     agencySuggested: suggestion?.agency,
-                    firstResponseDue: due.firstResponse, resolutionDue: due.resolution))
+                    firstResponseDue: filing.due.firstResponse, resolutionDue: filing.due.resolution))
                 filed = complaint
                 related = complaint
                 reply = (.ack, replies.ack(complaint, route: route))

@@ -116,7 +116,7 @@ import Testing
         try daemon.drop("GSM1.hold01", "BANJAR jalan rusak")
         try await daemon.waitFor("the move under way") { files.movesWaiting == 1 }
         try daemon.drop("GSM1.hold01", "BANJAR jalan rusak")
-        try await daemon.waitFor("the second close held back") { !daemon.log.with(event: "event_waits_for_archive").isEmpty }
+        try await daemon.waitFor("the second close held back") { !daemon.log.with(event: "event_waits_in_flight").isEmpty }
         files.releaseMoves()
         try await daemon.waitFor("the file archived") { daemon.names(daemon.archive) == ["GSM1.hold01"] }
         try daemon.drop("GSM1.hold01", from: "6281299990000", "KAUR lampu jalan mati")

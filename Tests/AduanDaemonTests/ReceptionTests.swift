@@ -76,6 +76,34 @@ struct Desk {
         #expect(c.firstResponseDue == ISO8601DateFormatter().date(from: "2026-11-23T13:00:00+07:00"))
     }
 
+    /// The daemon works out a complaint's particulars (urgency, agency,
+    /// deadlines) with its arrival, before the transaction: the complaint is
+    /// filed with exactly those, as of the batch's instant.
+    @Test func aComplaintIsFiledWithTheParticularsOfItsArrival() throws {
+        let desk = try Desk()
+        let received = desk.clock.now()
+        let sms = InboundSMS(sender: "6281234567890", text: "MASBUPSIAGA ambulans tidak datang, darurat", sentAt: "26-11-23 09:00:01")
+        let arrival = desk.reception.arrival(of: sms, raw: Array(sms.text.utf8), at: received)
+        let filing = try #require(arrival.filing)
+        #expect(filing.priority == .urgent)
+        #expect(filing.due.firstResponse == ISO8601DateFormatter().date(from: "2026-11-23T13:00:00+07:00"))
+        #expect(filing.dedupeKey == MessageText.dedupeKey("ambulans tidak datang, darurat"))
+        desk.clock.advance(3 * 3600)
+        let outcome = try desk.store.pool.write { db in
+            try desk.reception.receive(db, arrival, raw: Array(sms.text.utf8), source: "modem1", ref: "GSM1.1", now: received)
+        }
+        #expect(outcome == .recorded(intent: "complaint", ticket: "PML-0001", flags: [], replied: true))
+        let c = try #require(try desk.complaints().first)
+        #expect(c.priority == .urgent)
+        #expect(c.receivedAt == received)
+        #expect(c.firstResponseDue == filing.due.firstResponse)
+        #expect(c.resolutionDue == filing.due.resolution)
+        #expect(c.agencySuggested == filing.suggestion?.agency)
+
+        let status = InboundSMS(sender: "6281234567890", text: "STATUS PML-0001", sentAt: "26-11-23 09:00:02")
+        #expect(desk.reception.arrival(of: status, raw: Array(status.text.utf8), at: received).filing == nil)
+    }
+
     @Test func sameMessageDeliveredTwiceIsOneComplaint() throws {
         let desk = try Desk()
         let sms = InboundSMS(sender: "+6281234567890", text: "KAUR lampu mati", sentAt: "26-11-23 08:00:00")
