@@ -2,11 +2,22 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <unistd.h>
 #include "CLinuxExtras.h"
 
 int aduan_start_writeback(int fd) {
 #if defined(__linux__)
     return sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+    (void)fd;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+int aduan_sync_filesystem(int fd) {
+#if defined(__linux__)
+    return syncfs(fd);
 #else
     (void)fd;
     errno = ENOSYS;

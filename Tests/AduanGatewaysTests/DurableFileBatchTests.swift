@@ -22,7 +22,10 @@ struct DurableFileBatchTests {
     }
 
     /// One file, a few, exactly one group of open descriptors, one more, several groups.
-    @Test(arguments: [1, 2, DurableFile.openAtOnce, DurableFile.openAtOnce + 1, 300])
+    /// Either side of the batch size that syncs the filesystem once rather
+    /// than each file.
+    @Test(arguments: [1, 2, DurableFile.sharedSyncFrom - 1, DurableFile.sharedSyncFrom, DurableFile.openAtOnce,
+                      DurableFile.openAtOnce + 1, 300])
     func placesEveryFileWithItsBytesAndMode(_ count: Int) throws {
         let dir = try ScratchDirectory()
         let files = Self.batch(count)

@@ -25,7 +25,7 @@ public enum DurableFile {
         syncDirectory: Bool = true
     ) throws(SpoolError) {
         let (tempPath, finalPath, _) = try writeHidden(bytes, named: name, as: "." + name + ".tmp", in: directory, mode: mode,
-                                                       sync: true)
+                                                       sync: .now)
         if rename(tempPath, finalPath) != 0 {
             let renameErrno = errno
             _ = unlink(tempPath)
@@ -66,14 +66,22 @@ public enum DurableFile {
     private static let preparedSuffix = ".ready"
 
     /// Makes each file whole and durable under its hidden prepared name, with
-    /// the expensive steps shared (group commit): each file is created under
-    /// ``preparedName(_:)`` and its writeback started as soon as it is
-    /// written (sync_file_range), then each is waited for (fdatasync), so the
-    /// disk takes the lot in one go. Nothing is visible to the gateway yet:
-    /// ``placePrepared(_:in:)`` does that, after the caller has recorded that
-    /// the files are on their way; ``recoverPrepared(in:)`` finishes the job
-    /// after a crash in between. Sync the directory before recording, so the
-    /// prepared names outlive a power cut.
+    /// the expensive steps shared (group commit). Nothing is visible to the
+    /// gateway yet: ``placePrepared(_:in:)`` does that, after the caller has
+    /// recorded that the files are on their way; ``recoverPrepared(in:)``
+    /// finishes the job after a crash in between. Sync the directory before
+    /// recording, so the prepared names outlive a power cut.
+    ///
+    /// Each file is created under ``preparedName(_:)`` and its writeback
+    /// started as soon as it is written (sync_file_range). A batch of fewer
+    /// than ``sharedSyncFrom`` files then waits for each (fdatasync): at
+    /// idle a reply waits for nothing but itself. A larger batch (a burst)
+    /// waits once for the whole filesystem (syncfs): each fdatasync is a
+    /// flush of the disk's write cache of its own, and for 256 files that
+    /// took twice the time and twice the CPU of one syncfs. The price is that
+    /// syncfs also writes whatever else is dirty on the filesystem (in a
+    /// burst: mostly the gateway's inbound files, which are ours to read
+    /// anyway).
     ///
     /// Written under the prepared name itself rather than a temporary one
     /// renamed to it: one directory operation less per file, in a directory
@@ -81,14 +89,20 @@ public enum DurableFile {
     /// this returns it as prepared: one a crash interrupted may be cut short,
     /// and the caller writes a file again unless it recorded it as prepared.
     ///
-    /// (syncfs(2) would be one call, but it also flushes whatever else is
-    /// dirty on the filesystem: logs, other services, a build; its cost is
-    /// not ours to predict.)
-    ///
     /// Stops at the first failure: the files before it are prepared (and
-    /// counted), the others are removed.
+    /// counted), the others are removed. A failed syncfs prepares none.
     public static func prepareBatch(_ files: [(name: String, bytes: [UInt8])], in directory: String,
                                     mode: mode_t = 0o640) -> BatchResult {
+        files.count >= sharedSyncFrom
+            ? prepareSharingSync(files, in: directory, mode: mode)
+            : prepareEachSynced(files, in: directory, mode: mode)
+    }
+
+    /// Batches from this size are made durable with one syncfs.
+    static let sharedSyncFrom = 16
+
+    private static func prepareEachSynced(_ files: [(name: String, bytes: [UInt8])], in directory: String,
+                                          mode: mode_t) -> BatchResult {
         var prepared = 0
         var failure: SpoolError?
         var start = files.startIndex
@@ -100,7 +114,7 @@ public enum DurableFile {
             for file in chunk {
                 do throws(SpoolError) {
                     let written = try writeHidden(file.bytes, named: file.name, as: preparedName(file.name), in: directory,
-                                                  mode: mode, sync: false)
+                                                  mode: mode, sync: .started)
                     open.append((written.hidden, written.final, written.fd))
                 } catch {
                     writeFailure = error
@@ -121,17 +135,55 @@ public enum DurableFile {
                     _ = unlink(file.path)
                     continue
                 }
-                // Linux closes the descriptor even when close(2) fails; an
-                // error here (NFS) still means "not written".
-                if close(file.fd) != 0 && errno != EINTR {
-                    failure = SpoolError(operation: "close", path: file.final, errno: errno)
-                    _ = unlink(file.path)
+                if let error = closeWritten(file.fd, path: file.path, final: file.final) {
+                    failure = error
                     continue
                 }
                 prepared += 1
             }
         }
         return BatchResult(placed: prepared, error: failure)
+    }
+
+    private static func prepareSharingSync(_ files: [(name: String, bytes: [UInt8])], in directory: String,
+                                           mode: mode_t) -> BatchResult {
+        var written: [String] = []
+        var failure: SpoolError?
+        for file in files {
+            do throws(SpoolError) {
+                let hidden = try writeHidden(file.bytes, named: file.name, as: preparedName(file.name), in: directory,
+                                             mode: mode, sync: .later)
+                if let error = closeWritten(hidden.fd, path: hidden.hidden, final: hidden.final) {
+                    failure = error
+                    break
+                }
+                written.append(hidden.hidden)
+            } catch {
+                failure = error
+                break
+            }
+        }
+        if !written.isEmpty {
+            let fd = retryingEINTR { open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+            let synced = fd >= 0 && retryingEINTR({ aduan_sync_filesystem(fd) }) == 0
+            let syncErrno = errno
+            if fd >= 0 { _ = close(fd) }
+            if !synced {
+                for path in written { _ = unlink(path) }
+                return BatchResult(placed: 0, error: SpoolError(operation: "sync", path: directory, errno: syncErrno))
+            }
+        }
+        return BatchResult(placed: written.count, error: failure)
+    }
+
+    /// Closes a file just written; on failure removes it and says why.
+    /// Linux closes the descriptor even when close(2) fails; an error here
+    /// (NFS) still means "not written".
+    private static func closeWritten(_ fd: Int32, path: String, final: String) -> SpoolError? {
+        guard close(fd) != 0 && errno != EINTR else { return nil }
+        let error = SpoolError(operation: "close", path: final, errno: errno)
+        _ = unlink(path)
+        return error
     }
 
     /// Whether `name`'s prepared file holds exactly `bytes`, its data now on
@@ -197,11 +249,23 @@ public enum DurableFile {
         return placed
     }
 
+    /// When ``writeHidden(_:named:as:in:mode:sync:)`` makes the file durable.
+    private enum Sync {
+        /// fsync'd and closed.
+        case now
+        /// Its writeback started; the descriptor open for the caller's fdatasync.
+        case started
+        /// Left to the caller's syncfs (one per batch, which writes the
+        /// batch's pages in one go): per-file writeback cost more CPU than
+        /// it saved.
+        case later
+    }
+
     /// Creates the dotfile `hidden` holding `bytes`, on its way to `name`.
     /// With `sync`, fsync'd and closed; without, its writeback started and
     /// its descriptor returned open, for the caller to wait on and close.
     private static func writeHidden(_ bytes: [UInt8], named name: String, as hidden: String, in directory: String,
-                                    mode: mode_t, sync: Bool) throws(SpoolError) -> (hidden: String, final: String, fd: Int32) {
+                                    mode: mode_t, sync: Sync) throws(SpoolError) -> (hidden: String, final: String, fd: Int32) {
         let finalPath = join(directory, name)
         guard isPlainName(name) else {
             throw SpoolError(
@@ -232,7 +296,7 @@ public enum DurableFile {
             if let failure = bytes.withUnsafeBytes({ writeAll(fd, $0) }) {
                 throw SpoolError(operation: "write", path: finalPath, errno: failure)
             }
-            if sync, retryingEINTR({ fsync(fd) }) != 0 {
+            if sync == .now, retryingEINTR({ fsync(fd) }) != 0 {
                 throw SpoolError(operation: "sync", path: finalPath, errno: errno)
             }
         } catch {
@@ -240,10 +304,15 @@ public enum DurableFile {
             _ = unlink(tempPath)
             throw error
         }
-        if !sync {
+        switch sync {
+        case .now:
+            break
+        case .started:
             // Only a hint to start writing now; fdatasync decides. A
             // filesystem without it (EINVAL, ENOSYS) loses nothing.
             _ = aduan_start_writeback(fd)
+            return (tempPath, finalPath, fd)
+        case .later:
             return (tempPath, finalPath, fd)
         }
         // Linux closes the descriptor even when close(2) fails, so it is never retried;

@@ -6,6 +6,12 @@
 /// which Swift's Glibc module does not define. Returns 0 or -1 with errno.
 int aduan_start_writeback(int fd);
 
+/// syncfs(fd): writes out every dirty page and inode of the filesystem
+/// holding fd and waits, with one flush of the disk's cache; reports a
+/// writeback error of that filesystem since Linux 5.8. glibc declares it only
+/// under _GNU_SOURCE. Returns 0 or -1 with errno.
+int aduan_sync_filesystem(int fd);
+
 /// renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE): a rename that
 /// fails with EEXIST rather than replace what is there, in one system call
 /// (link + unlink takes two and updates the inode twice). Returns 0 or -1
