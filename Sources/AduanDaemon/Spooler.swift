@@ -13,6 +13,8 @@ import Foundation
 /// 3. the rows are marked spooled, in one transaction;
 /// 4. each file is renamed to its name: only now does the gateway see it.
 ///
+/// Steps 3 and 4 of a batch run beside steps 1 and 2 of the next.
+///
 /// A crash before 3 leaves the rows pending, perhaps with files prepared
 /// (one of them perhaps cut short): the next flush takes over each one that
 /// holds exactly what its row renders, once its data is on disk, and writes
@@ -49,12 +51,23 @@ public final class Spooler: @unchecked Sendable {
         lockPath = store.path + ".spool.lock"
     }
 
+    /// Marking and placing a batch (steps 3 and 4) run here while the next
+    /// batch is prepared (steps 1 and 2): the one waits for the database's
+    /// writer and the directory, the other for the disk. The last batch of a
+    /// flush (a lone reply at idle) is marked and placed where it was
+    /// prepared.
+    let placeQueue = DispatchQueue(label: "aduan.spool.place")
+
     /// Spools every row due now. Returns the files written.
     @discardableResult
     public func flush() throws -> [String] {
+        let placing = Placing()
         let lock = try SpoolLock(path: lockPath)
-        defer { lock.release() }
-        var written: [String] = []
+        // A batch being placed ends before the lock is let go.
+        defer {
+            placing.wait()
+            lock.release()
+        }
         // A crash (a new spooler) or a failure, here or in the CLI as the
         // lock file tells, may have left prepared files behind. Those of rows
         // still pending are taken over by the pass over the due rows when
@@ -63,10 +76,12 @@ public final class Spooler: @unchecked Sendable {
         // after it.
         let recovering = recoverFirst || lock.interrupted
         do {
+            var after: Int64 = 0
             while true {
                 let now = clock.now()
-                let rows = try store.pool.read { db in try Outbox.due(db, at: now, limit: batch) }
-                if rows.isEmpty { break }
+                let rows = try store.pool.read { db in try Outbox.due(db, at: now, after: after, limit: batch) }
+                guard let last = rows.last else { break }
+                after = last.id
                 // Rows whose file is already there (a power cut lost their
                 // mark) are only marked.
                 var marks: [(Int64, String)] = []
@@ -90,25 +105,31 @@ public final class Spooler: @unchecked Sendable {
                 let prepared = files.prepareBatch(toWrite, in: spool.path, mode: 0o660)
                 let toPlace = adopted + zip(toWriteIDs, toWrite.prefix(prepared.placed).map(\.name)).map { ($0, $1) }
                 marks += toPlace
+                if !marks.isEmpty { try files.syncDirectory(spool.path) }
+                // The batch before is placed by now, or failed.
+                placing.wait()
+                if let error = placing.error { throw error }
+                let isLast = prepared.error != nil || rows.count < batch
                 if !marks.isEmpty {
-                    try files.syncDirectory(spool.path)
-                    let spooledAt = clock.now()
-                    try store.writeRelaxed { db in
-                        for (id, name) in marks {
-                            try Outbox.markSpooled(db, id: id, spool: spool.name, file: name, at: spooledAt)
+                    let batch = Placing.Batch(marks: marks, names: toPlace.map(\.1))
+                    if isLast {
+                        place(batch, lock: lock, recovering: recovering, placing: placing)
+                    } else {
+                        placing.started()
+                        placeQueue.async { [self] in
+                            place(batch, lock: lock, recovering: recovering, placing: placing)
+                            placing.ended()
                         }
                     }
-                    lock.interrupted = true
-                    let placed = files.placePrepared(toPlace.map(\.1), in: spool.path)
-                    if let error = placed.error { throw error }
-                    lock.interrupted = recovering
-                    written += marks.map(\.1)
                 }
                 if let failure = prepared.error { throw failure }
-                if rows.count < batch { break }
+                if isLast { break }
             }
+            placing.wait()
+            if let error = placing.error { throw error }
             if recovering {
-                written += try files.recoverPrepared(in: spool.path)
+                let recovered = try files.recoverPrepared(in: spool.path)
+                placing.add(recovered)
                 lock.interrupted = false
                 recoverFirst = false
             }
@@ -117,13 +138,58 @@ public final class Spooler: @unchecked Sendable {
             recoverFirst = true
             throw error
         }
-        return written
+        return placing.written
+    }
+
+    /// Steps 3 and 4 for one batch: its rows marked spooled, then its files
+    /// renamed into view.
+    private func place(_ batch: Placing.Batch, lock: SpoolLock, recovering: Bool, placing: Placing) {
+        do {
+            let spooledAt = clock.now()
+            try store.writeRelaxed { db in
+                for (id, name) in batch.marks {
+                    try Outbox.markSpooled(db, id: id, spool: spool.name, file: name, at: spooledAt)
+                }
+            }
+            lock.interrupted = true
+            let placed = files.placePrepared(batch.names, in: spool.path)
+            if let error = placed.error { throw error }
+            lock.interrupted = recovering
+            placing.add(batch.marks.map(\.1))
+        } catch {
+            placing.fail(error)
+        }
     }
 
     /// When the next held row comes due, if any.
     public func nextHoldEnd() throws -> Date? {
         try store.pool.read { db in try Outbox.nextHoldEnd(db) }
     }
+}
+
+/// What a flush's batches have placed, and the first failure, shared
+/// with the place queue; at most one batch is being placed at a time.
+final class Placing: @unchecked Sendable {
+    struct Batch: Sendable {
+        /// Each row with its file name.
+        var marks: [(Int64, String)]
+        /// The prepared files to place, in order.
+        var names: [String]
+    }
+
+    private let lock = NSLock()
+    private let inFlight = DispatchGroup()
+    private var files: [String] = []
+    private var failure: (any Error)?
+
+    var written: [String] { lock.withLock { files } }
+    var error: (any Error)? { lock.withLock { failure } }
+    func add(_ names: [String]) { lock.withLock { files += names } }
+    func fail(_ error: any Error) { lock.withLock { failure = failure ?? error } }
+    func started() { inFlight.enter() }
+    func ended() { inFlight.leave() }
+    /// Until the batch being placed, if any, is done.
+    func wait() { inFlight.wait() }
 }
 
 /// An exclusive `flock` on a file beside the database. Its one byte says

@@ -102,15 +102,17 @@ public enum Outbox {
     }
 
     /// Rows ready to spool at the instant, oldest first: pending ones, and held
-    /// ones whose hold has ended. Run after every message: it must read only
-    /// the unspooled rows (the partial index), never the whole outbox, or each
-    /// message costs more than the last.
-    public static func due(_ db: Database, at now: Date, limit: Int) throws -> [OutboxRecord] {
+    /// ones whose hold has ended; with `after`, only those of a later id (the
+    /// spooler's next batch while the one before is still being marked). Run
+    /// after every message: it must read only the unspooled rows (the
+    /// partial index), never the whole outbox, or each message costs more
+    /// than the last.
+    public static func due(_ db: Database, at now: Date, after id: Int64 = 0, limit: Int) throws -> [OutboxRecord] {
         try Row.decodeAll(db, cachedSQL: """
             SELECT \(OutboxRecord.columns) FROM outbox INDEXED BY outbox_unspooled
-            WHERE state != 'spooled' AND (state = 'pending' OR not_before <= ?)
+            WHERE state != 'spooled' AND (state = 'pending' OR not_before <= ?) AND id > ?
             ORDER BY id LIMIT ?
-            """, arguments: [Millis.from(now), limit], OutboxRecord.init(row:))
+            """, arguments: [Millis.from(now), id, limit], OutboxRecord.init(row:))
     }
 
     /// When the next held row comes due, so the spooler can sleep until then

@@ -6,7 +6,7 @@ import Foundation
 /// the rest go through. Thread-safe: the daemon calls it from its loop while
 /// the test arms and heals it.
 final class FaultySpoolFiles: SpoolFiles, @unchecked Sendable {
-    enum Operation: Sendable, Hashable { case write, syncDirectory, moveAside, remove }
+    enum Operation: Sendable, Hashable { case write, place, syncDirectory, moveAside, remove }
 
     private struct Fault {
         var errno: Int32
@@ -76,6 +76,14 @@ final class FaultySpoolFiles: SpoolFiles, @unchecked Sendable {
     func write(_ bytes: [UInt8], named name: String, in directory: String, mode: mode_t) throws(SpoolError) {
         if let code = take(.write) { throw SpoolError(operation: "write", path: directory + "/" + name, errno: code) }
         try real.write(bytes, named: name, in: directory, mode: mode)
+    }
+
+    /// A failed call places none of its files.
+    func placePrepared(_ names: [String], in directory: String) -> DurableFile.BatchResult {
+        if let code = take(.place) {
+            return DurableFile.BatchResult(placed: 0, error: SpoolError(operation: "rename", path: directory, errno: code))
+        }
+        return real.placePrepared(names, in: directory)
     }
 
     func syncDirectory(_ path: String) throws(SpoolError) {

@@ -1,3 +1,4 @@
+import AduanConfig
 import AduanDaemon
 import AduanGateways
 import AduanStore
@@ -88,6 +89,74 @@ import Testing
         #expect(placed.sorted() == names)
         #expect(try FileManager.default.contentsOfDirectory(atPath: spool.path).sorted() == names)
         #expect(try String(contentsOfFile: desk.store.path + ".spool.lock", encoding: .utf8) == "0")
+    }
+
+    /// A flush of several batches marks and places one while it prepares
+    /// the next. A write failing in the second batch: the first is out
+    /// whole, the second's files written before the failure go out, nothing
+    /// of the rest is visible, and the next flush sends exactly what is left.
+    @Test func aFailureInALaterBatchKeepsTheBatchesBeforeIt() throws {
+        let (desk, spool) = try Self.deskWithReplies(600)
+        let files = FaultySpoolFiles()
+        let spooler = Spooler(store: desk.store, spool: spool, clock: desk.clock, files: files)
+
+        files.fail(.write, with: ENOSPC, times: 1, after: 300)
+        #expect(throws: SpoolError.self) { try spooler.flush() }
+        let states = try desk.outbox().map(\.state)
+        #expect(states.prefix(300).allSatisfy { $0 == .spooled })
+        #expect(states.dropFirst(300).allSatisfy { $0 == .pending })
+        try Self.expectSpoolHoldsExactlyTheSpooledRows(desk, spool)
+
+        try spooler.flush()
+        #expect(try desk.outbox().allSatisfy { $0.state == .spooled })
+        #expect(files.calls(.write) == 601)
+        try Self.expectSpoolHoldsExactlyTheSpooledRows(desk, spool)
+    }
+
+    /// Placing the first of three batches fails (on the place queue, while
+    /// the second is being prepared): the flush fails, the first batch's rows
+    /// are marked with their files still hidden, and the next flush places
+    /// them and takes over the second batch's prepared files. Every reply
+    /// goes out once, whole.
+    @Test func aPlacementFailingBesideTheNextBatchIsFinishedByTheNextFlush() throws {
+        let (desk, spool) = try Self.deskWithReplies(600)
+        let files = FaultySpoolFiles()
+        let spooler = Spooler(store: desk.store, spool: spool, clock: desk.clock, files: files)
+
+        files.fail(.place, with: EIO, times: 1)
+        #expect(throws: SpoolError.self) { try spooler.flush() }
+        let states = try desk.outbox().map(\.state)
+        #expect(states.prefix(256).allSatisfy { $0 == .spooled })
+        #expect(states.dropFirst(256).allSatisfy { $0 == .pending })
+        let visible = try FileManager.default.contentsOfDirectory(atPath: spool.path).filter { !$0.hasPrefix(".") }
+        #expect(visible.isEmpty)
+
+        let placed = try spooler.flush()
+        #expect(placed.count == 600)
+        #expect(Set(placed).count == 600)
+        #expect(try desk.outbox().allSatisfy { $0.state == .spooled })
+        try Self.expectSpoolHoldsExactlyTheSpooledRows(desk, spool)
+    }
+
+    /// A desk with `count` acknowledgements pending, each to its own number.
+    static func deskWithReplies(_ count: Int) throws -> (Desk, OutboundSpool) {
+        var desk = try Desk()
+        for i in 0..<count { _ = try desk.receive("BANJAR keluhan nomor \(i)", from: "6281\(String(format: "%08d", i))") }
+        let spool = desk.reception.rules.config.outbound[0]
+        try FileManager.default.createDirectory(atPath: spool.path, withIntermediateDirectories: true)
+        return (desk, spool)
+    }
+
+    /// Visible files are those of the spooled rows, each holding its reply;
+    /// no prepared file is left behind.
+    static func expectSpoolHoldsExactlyTheSpooledRows(_ desk: Desk, _ spool: OutboundSpool) throws {
+        let entries = try FileManager.default.contentsOfDirectory(atPath: spool.path)
+        let spooled = try desk.outbox().filter { $0.state == .spooled }
+        #expect(Set(entries) == Set(spooled.compactMap(\.file)))
+        for row in spooled {
+            let text = try String(contentsOfFile: spool.path + "/" + (row.file ?? "-"), encoding: .utf8)
+            #expect(text.hasSuffix(row.text), "\(row.file ?? "-")")
+        }
     }
 
     static func inode(_ path: String) -> UInt64? {
