@@ -3,6 +3,9 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include "CLinuxExtras.h"
 
 int aduan_start_writeback(int fd) {
@@ -32,5 +35,13 @@ int aduan_rename_noreplace(const char *from, const char *to) {
     (void)from; (void)to;
     errno = ENOSYS;
     return -1;
+#endif
+}
+
+void aduan_limit_malloc_arenas(int arenas) {
+#if defined(__GLIBC__) && defined(M_ARENA_MAX)
+    (void)mallopt(M_ARENA_MAX, arenas);
+#else
+    (void)arenas;
 #endif
 }

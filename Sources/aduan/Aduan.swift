@@ -20,6 +20,12 @@ struct Aduan: AsyncParsableCommand {
         // No CPU while idle (§10): tasks off the queues libdispatch monitors
         // every second.
         aduan_run_tasks_on_overcommit_queue()
+        // Peak RSS under 50 MB while ingesting (§10): glibc gives each thread
+        // that allocates an arena of its own, up to eight per core, and the
+        // pipeline's threads (read, record, spool, place, archive) held nine,
+        // 20 MB between them. Two arenas kept a 20,000-message burst at
+        // 44 MB instead of 52.
+        aduan_limit_malloc_arenas(2)
         // Complaints and reporters' numbers: nothing aduan creates is world-readable (§8).
         umask(0o027)
         do {

@@ -25,4 +25,9 @@ int aduan_rename_noreplace(const char *from, const char *to);
 /// executable does.
 void aduan_run_tasks_on_overcommit_queue(void);
 
+/// mallopt(M_ARENA_MAX, arenas): at most that many glibc malloc arenas,
+/// however many threads allocate. Call it first thing in `main`. A no-op
+/// where the C library is not glibc.
+void aduan_limit_malloc_arenas(int arenas);
+
 #endif
