@@ -65,6 +65,11 @@ public final class Daemon: Service, @unchecked Sendable {
 
     var rules: DeskRules
     let store: Store
+    /// Makes the recorded batches durable off the recording thread.
+    let logSync: LogSync
+    /// Checkpoints the database's log off the recording thread; nil when
+    /// its connection could not be opened (the writer then checkpoints).
+    var checkpointer: DatabaseCheckpointer?
     var watcher: DirectoryWatcher?
     var processors: [String: InboundProcessor] = [:]
     var spooler: Spooler
@@ -140,18 +145,21 @@ public final class Daemon: Service, @unchecked Sendable {
         self.files = files
         self.retry = retry
         self.store = store
+        let logSync = LogSync(store: store)
+        self.logSync = logSync
         rules = DeskRules(config)
         spoolRetry = Backoff(retry)
         databaseRetry = Backoff(retry)
         partsRetry = Backoff(retry)
-        spooler = try Self.makeSpooler(config: config, store: store, clock: clock, files: files)
+        spooler = try Self.makeSpooler(config: config, store: store, clock: clock, files: files, logSync: logSync)
     }
 
-    static func makeSpooler(config: Config, store: Store, clock: any Clock, files: any SpoolFiles) throws -> Spooler {
+    static func makeSpooler(config: Config, store: Store, clock: any Clock, files: any SpoolFiles,
+                            logSync: LogSync) throws -> Spooler {
         guard let spool = config.outbound.first else {
             throw DaemonError("no [[outbound]] spool configured")
         }
-        return Spooler(store: store, spool: spool, clock: clock, files: files)
+        return Spooler(store: store, spool: spool, clock: clock, files: files, durableRows: logSync.durableOutboxRows)
     }
 
     public func run() async throws {
@@ -184,6 +192,7 @@ public final class Daemon: Service, @unchecked Sendable {
         for spool in rules.config.outbound where !FileManager.default.fileExists(atPath: spool.path) {
             try? FileManager.default.createDirectory(atPath: spool.path, withIntermediateDirectories: true)
         }
+        startCheckpoints()
         scanAll()
         drainLogs()
         flushSpool()
@@ -215,6 +224,8 @@ public final class Daemon: Service, @unchecked Sendable {
         let started = ContinuousClock.now
         let result = Result { try spooler.flush() }
         finishSpool(result, took: ContinuousClock.now - started)
+        checkpointer?.wait()
+        try? store.setAutomaticCheckpoints(true)
         logger.info("stopped")
     }
 
@@ -416,7 +427,8 @@ public final class Daemon: Service, @unchecked Sendable {
             }
         }
         flushSpoolIfDue()
-        archive(toArchive)
+        archive(toArchive, after: logSync.didCommit())
+        checkpointer?.request()
         logger.debug("batch", metadata: ["files": "\(files)", "record": "\((ContinuousClock.now - started).logText)"])
     }
 
@@ -471,10 +483,21 @@ public final class Daemon: Service, @unchecked Sendable {
     /// after its messages' log lines (written there too: formatting them was
     /// a tenth of the recording thread's work); the outcome comes back as
     /// `.archived`.
-    func archive(_ files: [Archival]) {
+    func archive(_ files: [Archival], after commit: UInt64) {
         guard !files.isEmpty else { return }
         let continuation = self.continuation
+        let logSync = self.logSync
         archiveQueue.async {
+            // Their messages on disk first: a file gone from the spool is
+            // a message that outlives a power cut.
+            do {
+                try logSync.sync(through: commit)
+            } catch {
+                let failure = SpoolError(operation: "sync", path: logSync.store.path + "-wal",
+                                         errno: (error as? Store.SyncError)?.errno ?? EIO)
+                continuation?.yield(.archived(files.map { (path: $0.path, source: $0.processor.source.name, error: failure) }))
+                return
+            }
             let results = files.map { file in
                 file.processor.logRecorded(file.unlogged, file: DurableFile.lastComponent(of: file.path))
                 return (path: file.path, source: file.processor.source.name, error: file.processor.finish(file.path))
@@ -591,6 +614,7 @@ public final class Daemon: Service, @unchecked Sendable {
             try FileManager.default.createDirectory(atPath: source.path, withIntermediateDirectories: true)
             var processor = InboundProcessor(source: source, reception: reception, logger: logger, files: files)
             processor.defersArchive = true
+            processor.commitsRelaxed = true
             processors[source.path] = processor
         }
         let continuation = self.continuation
@@ -682,7 +706,7 @@ public final class Daemon: Service, @unchecked Sendable {
             if config.service.database != rules.config.service.database {
                 logger.warning("reload_database_unchanged", metadata: ["reason": "the database path changes only on restart"])
             }
-            let spooler = try Self.makeSpooler(config: config, store: store, clock: clock, files: files)
+            let spooler = try Self.makeSpooler(config: config, store: store, clock: clock, files: files, logSync: logSync)
             let previous = rules
             rules = DeskRules(config)
             do {
@@ -700,6 +724,21 @@ public final class Daemon: Service, @unchecked Sendable {
             logger.error("reload_failed", metadata: ["config": "\(configPath)", "error": "\(error)", "kept": "previous configuration"])
         }
         notifier.ready(status: "configuration reloaded")
+    }
+
+    /// The log is checkpointed on a queue of its own after commits, rather
+    /// than by the writer inside one commit in a few (``DatabaseCheckpointer``).
+    func startCheckpoints() {
+        let logger = self.logger
+        do {
+            let checkpointer = try DatabaseCheckpointer(store: store) { error in
+                logger.warning("checkpoint_failed", metadata: ["error": "\(error)"])
+            }
+            try store.setAutomaticCheckpoints(false)
+            self.checkpointer = checkpointer
+        } catch {
+            logger.warning("checkpointer_unavailable", metadata: ["error": "\(error)", "kept": "the writer checkpoints"])
+        }
     }
 
     /// Spools what is due, on the spool queue; ``finishSpool(_:)`` takes the
@@ -725,6 +764,7 @@ public final class Daemon: Service, @unchecked Sendable {
     func finishSpool(_ result: Result<[String], any Error>, took: Duration) {
         switch result {
         case .success(let files):
+            if !files.isEmpty { checkpointer?.request() }
             if !files.isEmpty { logger.debug("spooled", metadata: ["files": "\(files.count)", "took": "\(took.logText)"]) }
             if spoolRetry.failures > 0 {
                 logger.info("spool_resumed", metadata: ["failures": "\(spoolRetry.failures)", "files": "\(files.count)"])

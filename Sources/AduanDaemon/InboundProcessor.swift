@@ -22,6 +22,10 @@ public struct InboundProcessor: Sendable {
     /// ``finish(_:)``: the daemon does that on another thread, so the one
     /// that records goes on to the next batch.
     public var defersArchive = false
+    /// Batches are committed without waiting for the disk; the caller makes
+    /// them durable (``Store/syncLog()``) before it archives their files or
+    /// spools their replies. The daemon does that off the recording thread.
+    public var commitsRelaxed = false
     /// Archiving, deleting and setting aside go through here.
     public let files: any SpoolFiles
     /// Larger than any real message (255 parts of UCS-2 is about 35 KB); a
@@ -228,11 +232,11 @@ public struct InboundProcessor: Sendable {
                 // Optimistic: no savepoints, whose statement journal cost a
                 // page write per page touched. A file that fails rolls the
                 // batch back, and it is done again below, file by file.
-                results = try reception.store.pool.write { db in
+                results = try write { db in
                     try files.map { .success(try receiveFile($0, db, now: now)) }
                 }
             } catch where files.count > 1 && !Self.isDatabaseWide(error) {
-                results = try reception.store.pool.write { db in
+                results = try write { db in
                     try files.map { file in
                         do {
                             var outcomes: [ReceptionOutcome] = []
@@ -264,6 +268,11 @@ public struct InboundProcessor: Sendable {
                 return Attempt(result: .recorded(outcomes), notMoved: finish(file.path))
             }
         }
+    }
+
+    /// One transaction, committed as ``commitsRelaxed`` says.
+    func write<T>(_ updates: (Database) throws -> T) throws -> T {
+        commitsRelaxed ? try reception.store.writeRelaxed(updates) : try reception.store.pool.write(updates)
     }
 
     func receiveFile(_ file: ParsedFile, _ db: Database, now: Date) throws -> [ReceptionOutcome] {

@@ -40,12 +40,20 @@ public final class Spooler: @unchecked Sendable {
     /// Prepared files may have been left by a crash (a new spooler) or a
     /// failed flush: the next flush looks for them.
     var recoverFirst = true
+    /// Where the outbox may hold rows committed without waiting for the
+    /// disk (the daemon's batches): called at the start of each flush, it
+    /// returns the last row id known to be on disk, and only rows up to it
+    /// are spooled, so no reply goes out for a complaint a power cut could
+    /// still take back. Nil (the CLI, which commits with FULL): every row.
+    let durableRows: (@Sendable () throws -> Int64)?
 
-    public init(store: Store, spool: OutboundSpool, clock: any Clock, files: any SpoolFiles = RealSpoolFiles()) {
+    public init(store: Store, spool: OutboundSpool, clock: any Clock, files: any SpoolFiles = RealSpoolFiles(),
+                durableRows: (@Sendable () throws -> Int64)? = nil) {
         self.store = store
         self.spool = spool
         self.clock = clock
         self.files = files
+        self.durableRows = durableRows
         // Both the daemon and the CLI spool what they commit; the lock keeps
         // them from writing the same row at once.
         lockPath = store.path + ".spool.lock"
@@ -76,12 +84,13 @@ public final class Spooler: @unchecked Sendable {
         // after it.
         let recovering = recoverFirst || lock.interrupted
         do {
-            var after: Int64 = 0
-            while true {
+            var first: Int64 = 1
+            let durable = try durableRows?() ?? Int64.max
+            while first <= durable {
                 let now = clock.now()
-                let rows = try store.pool.read { db in try Outbox.due(db, at: now, after: after, limit: batch) }
+                let rows = try store.pool.read { [first] db in try Outbox.due(db, at: now, ids: first...durable, limit: batch) }
                 guard let last = rows.last else { break }
-                after = last.id
+                first = last.id + 1
                 // Rows whose file is already there (a power cut lost their
                 // mark) are only marked.
                 var marks: [(Int64, String)] = []

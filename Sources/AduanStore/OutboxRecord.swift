@@ -102,17 +102,23 @@ public enum Outbox {
     }
 
     /// Rows ready to spool at the instant, oldest first: pending ones, and held
-    /// ones whose hold has ended; with `after`, only those of a later id (the
-    /// spooler's next batch while the one before is still being marked). Run
-    /// after every message: it must read only the unspooled rows (the
-    /// partial index), never the whole outbox, or each message costs more
-    /// than the last.
-    public static func due(_ db: Database, at now: Date, after id: Int64 = 0, limit: Int) throws -> [OutboxRecord] {
+    /// ones whose hold has ended; only those with an id in `ids` (the
+    /// spooler's next batch starts after the one still being marked, and
+    /// stops at the last row known to be on disk). Run after every message:
+    /// it must read only the unspooled rows (the partial index), never the
+    /// whole outbox, or each message costs more than the last.
+    public static func due(_ db: Database, at now: Date, ids: ClosedRange<Int64> = 1...Int64.max,
+                           limit: Int) throws -> [OutboxRecord] {
         try Row.decodeAll(db, cachedSQL: """
             SELECT \(OutboxRecord.columns) FROM outbox INDEXED BY outbox_unspooled
-            WHERE state != 'spooled' AND (state = 'pending' OR not_before <= ?) AND id > ?
+            WHERE state != 'spooled' AND (state = 'pending' OR not_before <= ?) AND id BETWEEN ? AND ?
             ORDER BY id LIMIT ?
-            """, arguments: [Millis.from(now), id, limit], OutboxRecord.init(row:))
+            """, arguments: [Millis.from(now), ids.lowerBound, ids.upperBound, limit], OutboxRecord.init(row:))
+    }
+
+    /// The newest row's id; 0 for an empty outbox.
+    public static func lastID(_ db: Database) throws -> Int64 {
+        try db.int64(cachedSQL: "SELECT MAX(id) FROM outbox", []) ?? 0
     }
 
     /// When the next held row comes due, so the spooler can sleep until then

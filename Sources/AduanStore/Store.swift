@@ -69,23 +69,64 @@ public final class Store: Sendable {
     /// spooled this way, and a lost mark spools a file again, which the gateway
     /// sends at worst twice (§8). Sparing that fsync takes one of the three
     /// disk flushes out of every spool batch.
-    public func writeRelaxed(_ updates: (Database) throws -> Void) throws {
+    ///
+    /// The daemon also records its batches this way and makes them durable
+    /// itself, off the recording thread, with ``syncLog()``.
+    public func writeRelaxed<T>(_ updates: (Database) throws -> T) throws -> T {
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            var failure: (any Error)?
+            var result: Result<T, any Error> = .failure(CancellationError())
             do {
                 try db.inTransaction {
-                    try updates(db)
+                    result = .success(try updates(db))
                     return .commit
                 }
             } catch {
-                failure = error
+                result = .failure(error)
             }
             // Back to FULL whatever happened: every other commit on this
             // connection is a complaint that must survive a power cut.
             try db.execute(sql: "PRAGMA synchronous = FULL")
-            if let failure { throw failure }
+            return try result.get()
         }
+    }
+
+    /// Makes every commit so far durable, relaxed ones included: one
+    /// fdatasync of the write-ahead log, which holds each commit until a
+    /// checkpoint has copied it into the database file (and synced that
+    /// file) before the log is reused. No log, nothing to sync: the last
+    /// connection to close checkpointed it.
+    public func syncLog() throws {
+        let wal = path + "-wal"
+        let fd = open(wal, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return }
+            throw SyncError(path: wal, operation: "open", errno: errno)
+        }
+        defer { close(fd) }
+        while fdatasync(fd) != 0 {
+            if errno != EINTR { throw SyncError(path: wal, operation: "sync", errno: errno) }
+        }
+    }
+
+    /// ``syncLog()`` failed: the commits since the last sync may not
+    /// survive a power cut.
+    public struct SyncError: Error, CustomStringConvertible {
+        public var path: String
+        public var operation: String
+        public var errno: Int32
+        public var description: String { "\(operation) \(path): \(String(cString: strerror(errno)))" }
+    }
+
+    /// Whether the writer checkpoints the log itself once it passes 1,000
+    /// pages (SQLite's default), or leaves it to a ``DatabaseCheckpointer``.
+    public func setAutomaticCheckpoints(_ on: Bool) throws {
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = \(on ? 1000 : 0)") }
+    }
+
+    /// The writer's `PRAGMA wal_autocheckpoint`, in pages; 0 when off.
+    public func automaticCheckpointPages() throws -> Int {
+        try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") ?? -1 }
     }
 
     /// The writer connection's `PRAGMA synchronous` (2 = FULL).

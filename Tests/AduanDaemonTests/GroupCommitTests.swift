@@ -153,6 +153,41 @@ import Testing
         #expect(try desk.store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM scratch") } == 0)
     }
 
+    /// The daemon commits its batches without waiting for the disk and
+    /// syncs the log itself; the spooler takes only rows known to be on
+    /// disk, so no reply goes out for a complaint a power cut could take
+    /// back. Rows past that point wait for the next flush.
+    @Test func onlyRowsKnownToBeOnDiskAreSpooled() throws {
+        var desk = try Desk()
+        for i in 1...3 { _ = try desk.receive("BANJAR keluhan nomor \(i)", from: "62812000000\(i)0") }
+        let spool = desk.reception.rules.config.outbound[0]
+        try FileManager.default.createDirectory(atPath: spool.path, withIntermediateDirectories: true)
+        let ids = try desk.outbox().map(\.id)
+        let durable = DurableMark(ids[1])
+        let spooler = Spooler(store: desk.store, spool: spool, clock: desk.clock, durableRows: { durable.value })
+
+        #expect(try spooler.flush().count == 2)
+        #expect(try desk.outbox().map(\.state) == [.spooled, .spooled, .pending])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: spool.path).count == 2)
+
+        durable.value = ids[2]
+        #expect(try spooler.flush().count == 1)
+        #expect(try desk.outbox().map(\.state) == [.spooled, .spooled, .spooled])
+    }
+
+    /// While serving, the writer leaves checkpoints to the daemon's
+    /// checkpointer; at the stop it checkpoints by itself again.
+    @Test func theServingWriterLeavesCheckpointsToTheCheckpointer() async throws {
+        let daemon = try RunningDaemon()
+        try await daemon.started()
+        #expect(try daemon.store.automaticCheckpointPages() == 0)
+        try daemon.drop("GSM1.ckpt", "BANJAR jalan rusak")
+        try await daemon.waitFor("the ack spooled") { daemon.outgoingFiles().count == 1 }
+        try await daemon.stop()
+        #expect(try daemon.store.automaticCheckpointPages() == 1000)
+        #expect(daemon.log.with(event: "checkpoint_failed").isEmpty)
+    }
+
     /// The ticket filed (and acknowledged) from a one-message file.
     /// The daemon's first inbound source, processed by hand, without a log.
     static func processor(_ daemon: RunningDaemon) -> InboundProcessor {
@@ -165,5 +200,16 @@ import Testing
         guard case .recorded(let outcomes) = result, outcomes.count == 1,
               case .recorded(_, let ticket, _, true) = outcomes[0] else { return nil }
         return ticket
+    }
+}
+
+/// The last outbox row a test says is on disk.
+final class DurableMark: @unchecked Sendable {
+    private let lock = NSLock()
+    private var id: Int64
+    init(_ id: Int64) { self.id = id }
+    var value: Int64 {
+        get { lock.withLock { id } }
+        set { lock.withLock { id = newValue } }
     }
 }

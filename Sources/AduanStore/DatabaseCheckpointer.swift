@@ -1,0 +1,62 @@
+import Foundation
+import GRDB
+
+/// Copies the write-ahead log into the database file from a connection of
+/// its own, on a queue of its own, so that the writer's commits never do.
+///
+/// SQLite's writer checkpoints by itself once the log passes 1,000 pages,
+/// inside the commit that crossed the line: copying the pages and syncing
+/// the log and the database file took the daemon's recording thread 10 to
+/// 40 ms every few batches. `aduan serve` turns that off on its writer
+/// (``Store/setAutomaticCheckpoints(_:)``) and asks for a passive
+/// checkpoint after its commits instead; one asked for while one runs is
+/// folded into the next. A passive checkpoint neither waits for nor blocks
+/// the writer or the readers. Should one fail, the log only grows until the
+/// next succeeds.
+public final class DatabaseCheckpointer: @unchecked Sendable {
+    private let connection: DatabaseQueue
+    private let queue = DispatchQueue(label: "aduan.checkpoint")
+    private let lock = NSLock()
+    private var running = false
+    private var again = false
+    private let failed: @Sendable (any Error) -> Void
+
+    /// - Parameter failed: told of each failed checkpoint (for the log).
+    public init(store: Store, failed: @escaping @Sendable (any Error) -> Void) throws {
+        var configuration = Configuration()
+        configuration.label = "aduan.checkpoint"
+        connection = try DatabaseQueue(path: store.path, configuration: configuration)
+        self.failed = failed
+    }
+
+    /// A checkpoint soon, on the checkpoint queue.
+    public func request() {
+        let start = lock.withLock {
+            if running {
+                again = true
+                return false
+            }
+            running = true
+            return true
+        }
+        guard start else { return }
+        queue.async { [self] in
+            repeat {
+                do {
+                    try connection.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
+                } catch {
+                    failed(error)
+                }
+            } while lock.withLock({
+                running = again
+                again = false
+                return running
+            })
+        }
+    }
+
+    /// Until the checkpoint under way, if any, has ended.
+    public func wait() {
+        queue.sync {}
+    }
+}
