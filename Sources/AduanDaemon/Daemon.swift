@@ -408,6 +408,7 @@ public final class Daemon: Service, @unchecked Sendable {
         var toArchive: [Archival] = []
         var files = 0
         for (processor, batch) in groups {
+            var recorded: [(path: String, unlogged: [InboundProcessor.Recorded])] = []
             let paths = batch.paths
             files += paths.count
             let waiting: Set<String> = databaseRetry.remaining() == nil ? [] : Set(batch.parsedPaths)
@@ -420,11 +421,12 @@ public final class Daemon: Service, @unchecked Sendable {
                 }
                 handle(attempt, processor: processor, path: path)
                 if attempt.archivePending {
-                    toArchive.append((processor, path, attempt.unlogged))
+                    recorded.append((path, attempt.unlogged))
                 } else {
                     done(path)
                 }
             }
+            if !recorded.isEmpty { toArchive.append((processor, recorded)) }
         }
         flushSpoolIfDue()
         archive(toArchive, after: logSync.didCommit())
@@ -475,16 +477,18 @@ public final class Daemon: Service, @unchecked Sendable {
         settled(path: path, source: source, name: name, failure: failure)
     }
 
-    /// A recorded file left in its spool for ``archive(_:)``, with its
-    /// messages' log lines still to write.
-    typealias Archival = (processor: InboundProcessor, path: String, unlogged: [InboundProcessor.Recorded])
+    /// Recorded files of one inbound directory left in its spool for
+    /// ``archive(_:after:)``, each with its messages' log lines still to
+    /// write. The processor once for them all: copying it per file showed
+    /// in the profile.
+    typealias Archival = (processor: InboundProcessor, files: [(path: String, unlogged: [InboundProcessor.Recorded])])
 
     /// Moves recorded files out of their spool on the archive queue, each
     /// after its messages' log lines (written there too: formatting them was
     /// a tenth of the recording thread's work); the outcome comes back as
     /// `.archived`.
-    func archive(_ files: [Archival], after commit: UInt64) {
-        guard !files.isEmpty else { return }
+    func archive(_ groups: [Archival], after commit: UInt64) {
+        guard !groups.isEmpty else { return }
         let continuation = self.continuation
         let logSync = self.logSync
         archiveQueue.async {
@@ -495,12 +499,16 @@ public final class Daemon: Service, @unchecked Sendable {
             } catch {
                 let failure = SpoolError(operation: "sync", path: logSync.store.path + "-wal",
                                          errno: (error as? Store.SyncError)?.errno ?? EIO)
-                continuation?.yield(.archived(files.map { (path: $0.path, source: $0.processor.source.name, error: failure) }))
+                continuation?.yield(.archived(groups.flatMap { group in
+                    group.files.map { (path: $0.path, source: group.processor.source.name, error: failure) }
+                }))
                 return
             }
-            let results = files.map { file in
-                file.processor.logRecorded(file.unlogged, file: DurableFile.lastComponent(of: file.path))
-                return (path: file.path, source: file.processor.source.name, error: file.processor.finish(file.path))
+            let results = groups.flatMap { group in
+                group.files.map { file in
+                    group.processor.logRecorded(file.unlogged, file: DurableFile.lastComponent(of: file.path))
+                    return (path: file.path, source: group.processor.source.name, error: group.processor.finish(file.path))
+                }
             }
             continuation?.yield(.archived(results))
         }

@@ -4,7 +4,9 @@ import Foundation
 
 /// The configuration compiled for the pipeline: the router, templates,
 /// calendar and limits, built once per load and swapped whole on SIGHUP.
-public struct DeskRules: Sendable {
+/// Immutable, and a class: every message's reception and replies hold it,
+/// and copying its dozen references each time showed in the profile.
+public final class DeskRules: Sendable {
     public let config: Config
     public let router: Router
     public let calendar: WorkCalendar
