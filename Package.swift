@@ -41,7 +41,9 @@ let package = Package(
         ),
         // sync_file_range(2), which Swift's Glibc module leaves out (the spool's group
         // commit), and the global executor's hooks (no CPU while idle).
-        .target(name: "CLinuxExtras"),
+        // SQLite's global configuration before the first connection: the
+        // same system library GRDB links.
+        .target(name: "CLinuxExtras", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(name: "AduanGateways", dependencies: ["AduanCore", "CLinuxExtras"]),
         .target(
             name: "AduanDaemon",

@@ -6,6 +6,7 @@
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
+#include <sqlite3.h>
 #include "CLinuxExtras.h"
 
 int aduan_start_writeback(int fd) {
@@ -44,4 +45,10 @@ void aduan_limit_malloc_arenas(int arenas) {
 #else
     (void)arenas;
 #endif
+}
+
+int aduan_configure_sqlite(void) {
+    int rc = sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+    if (rc == SQLITE_OK) rc = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return rc;
 }

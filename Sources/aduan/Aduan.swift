@@ -26,6 +26,8 @@ struct Aduan: AsyncParsableCommand {
         // 20 MB between them. Two arenas kept a 20,000-message burst at
         // 44 MB instead of 52.
         aduan_limit_malloc_arenas(2)
+        // Before any database is opened: fewer mutexes on every SQLite call.
+        _ = aduan_configure_sqlite()
         // Complaints and reporters' numbers: nothing aduan creates is world-readable (§8).
         umask(0o027)
         do {

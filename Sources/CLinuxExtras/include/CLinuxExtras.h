@@ -30,4 +30,11 @@ void aduan_run_tasks_on_overcommit_queue(void);
 /// where the C library is not glibc.
 void aduan_limit_malloc_arenas(int arenas);
 
+/// SQLite's global configuration, before the first connection opens:
+/// multi-thread mode (GRDB never lets two threads use one connection at
+/// once, so the per-connection mutex every call took is not needed) and no
+/// memory statistics (their mutex was taken on every allocation). Returns
+/// SQLITE_OK, or SQLITE_MISUSE once SQLite has been initialised.
+int aduan_configure_sqlite(void);
+
 #endif
