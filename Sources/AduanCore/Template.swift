@@ -148,6 +148,26 @@ public struct Template: Sendable, Hashable {
         pieces.compactMap { if case .placeholder(let n) = $0 { n } else { nil } }
     }
 
+    /// Fills every placeholder but `open`, and cuts the text where `open`
+    /// goes: joined with its value, the parts are what ``render(_:)`` gives.
+    /// The daemon renders an acknowledgement this way before its
+    /// transaction, which has only the ticket to put in.
+    public func render(_ values: [String: String], cutAt open: String) -> [String] {
+        var parts: [String] = []
+        var out = ""
+        for piece in pieces {
+            switch piece {
+            case .literal(let s): out += s
+            case .placeholder(let n) where n == open:
+                parts.append(out)
+                out = ""
+            case .placeholder(let n): out += values[n] ?? "{\(n)}"
+            }
+        }
+        parts.append(out)
+        return parts
+    }
+
     /// Fills the placeholders; one with no value is left visible as `{name}`,
     /// which check-config prevents for configured templates.
     public func render(_ values: [String: String]) -> String {

@@ -15,6 +15,8 @@ public final class DeskRules: Sendable {
     /// Normalised numbers never answered (§3.1).
     public let noReply: Set<String>
     public let routesByKeyword: [String: Route]
+    /// Every route's keyword, for the `{keywords}` of any reply.
+    public let keywordList: String
 
     public init(_ config: Config) {
         self.config = config
@@ -28,6 +30,7 @@ public final class DeskRules: Sendable {
         var noReply = Set(config.service.noReply.map { Sender(raw: $0, countryCode: config.service.countryCode).stored })
         noReply.insert(config.service.shortcode)
         self.noReply = noReply
+        keywordList = config.routes.map(\.keyword).joined(separator: ", ")
         routesByKeyword = Dictionary(config.routes.map { ($0.keyword, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
@@ -64,9 +67,6 @@ public final class DeskRules: Sendable {
         return values
     }
 
-    public var keywordList: String {
-        config.routes.map(\.keyword).joined(separator: ", ")
-    }
 
     public func agencyName(_ id: String?) -> String? {
         guard let id else { return nil }

@@ -81,13 +81,17 @@ public struct Reception: Sendable {
         /// The agency its words point to, and whether clearly.
         public var suggestion: (agency: String, clear: Bool)?
         public var due: (firstResponse: Date, resolution: Date)
+        /// Its acknowledgement, to be joined with its ticket
+        /// (``Replies/ackAwaitingTicket(route:firstResponseDue:)``).
+        public var ack: [String]
     }
 
     /// The particulars of a complaint on `route` with `body`, received at `now`.
     public func filing(route: Route, body: String, at now: Date) -> Filing {
         let priority: Priority = rules.urgent.matches(body) ? .urgent : .normal
+        let due = rules.deadlines(for: route, priority: priority, from: now)
         return Filing(dedupeKey: MessageText.dedupeKey(body), priority: priority, suggestion: rules.agencies.suggest(body),
-                      due: rules.deadlines(for: route, priority: priority, from: now))
+                      due: due, ack: Replies(rules).ackAwaitingTicket(route: route, firstResponseDue: due.firstResponse))
     }
 
     /// `now` is the instant the message is received at: the one its
@@ -243,7 +247,7 @@ public struct Reception: Sendable {
                     firstResponseDue: filing.due.firstResponse, resolutionDue: filing.due.resolution))
                 filed = complaint
                 related = complaint
-                reply = (.ack, replies.ack(complaint, route: route))
+                reply = (.ack, filing.ack.joined(separator: complaint.ticket))
                 if route.autoForward, let suggestion, suggestion.clear { autoForward = suggestion.agency }
             }
         case .routeHelp(let route, let match):

@@ -12,10 +12,16 @@ public struct Replies: Sendable {
     var templates: Templates { rules.config.templates }
 
     public func ack(_ complaint: ComplaintRecord, route: Route) -> String {
+        ackAwaitingTicket(route: route, firstResponseDue: complaint.firstResponseDue).joined(separator: complaint.ticket)
+    }
+
+    /// The acknowledgement with everything but its ticket: joined with the
+    /// ticket, it is ``ack(_:route:)``. Worked out before the transaction
+    /// that draws the ticket.
+    public func ackAwaitingTicket(route: Route, firstResponseDue: Date) -> [String] {
         var values = rules.baseValues(route: route)
-        values["ticket"] = complaint.ticket
-        values["due"] = rules.calendar.display(complaint.firstResponseDue)
-        return templates[.ack].render(values)
+        values["due"] = rules.calendar.display(firstResponseDue)
+        return templates[.ack].render(values, cutAt: "ticket")
     }
 
     public func duplicate(of complaint: ComplaintRecord, route: Route) -> String {

@@ -18,6 +18,29 @@ func bracesAreLiteral(_ source: String, _ expected: String) {
     #expect(Template(source).render(["ticket": "BJR-1"]) == expected)
 }
 
+/// Cut where the ticket goes and joined with it, a template is what it
+/// renders with the ticket: the daemon's acknowledgement before and inside
+/// its transaction.
+@Test("a template cut at one placeholder joins back into its rendering", arguments: [
+    "Aduan {ticket} diterima, batas {due}.",
+    "{ticket}",
+    "{ticket} di {region}: {ticket}",
+    "Tanpa nomor tiket, ke {shortcode}.",
+    "{region}{ticket}{due}",
+    "{ticket}{ticket}",
+    "{unknown} {ticket} {",
+    "",
+] + TemplateKind.allCases.map(\.defaultText))
+func cutTemplateJoinsBack(_ source: String) {
+    let values = ["region": "Kabupaten Banjar", "due": "26/11", "shortcode": "1708", "keywords": "BANJAR", "program": "LAPOR!"]
+    var withTicket = values
+    withTicket["ticket"] = "BJR-0042"
+    let template = Template(source)
+    let parts = template.render(values, cutAt: "ticket")
+    #expect(parts.count == template.placeholders.filter { $0 == "ticket" }.count + 1)
+    #expect(parts.joined(separator: "BJR-0042") == template.render(withTicket))
+}
+
 @Test func everyDefaultTemplateUsesOnlyItsPlaceholders() {
     for kind in TemplateKind.allCases {
         let unknown = Set(Template(kind.defaultText).placeholders).subtracting(kind.placeholders)
