@@ -92,14 +92,17 @@ public final class Spooler: @unchecked Sendable {
                 guard let last = rows.last else { break }
                 first = last.id + 1
                 // Rows whose file is already there (a power cut lost their
-                // mark) are only marked.
+                // mark) are only marked. Only a restart (a new spooler) or a
+                // failure can leave such a row, so only a recovering flush
+                // looks: the lookup of a name that is not there cost a
+                // directory search per reply.
                 var marks: [(Int64, String)] = []
                 var adopted: [(Int64, String)] = []
                 var toWrite: [(name: String, bytes: [UInt8])] = []
                 var toWriteIDs: [Int64] = []
                 for row in rows {
                     let name = SpoolFormat.fileName(for: row, spool: spool)
-                    if access(spool.path + "/" + name, F_OK) == 0 {
+                    if recovering, access(spool.path + "/" + name, F_OK) == 0 {
                         marks.append((row.id, name))
                         continue
                     }

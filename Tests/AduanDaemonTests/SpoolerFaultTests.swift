@@ -91,6 +91,29 @@ import Testing
         #expect(try String(contentsOfFile: desk.store.path + ".spool.lock", encoding: .utf8) == "0")
     }
 
+    /// A power cut can lose a mark (marks commit without waiting for the
+    /// disk) while the file it recorded stays. The spooler after the restart
+    /// finds the file there and only marks the row: the gateway does not get
+    /// the reply twice, and the file is not rewritten under it.
+    @Test func aRowWhoseFileIsAlreadyThereAfterARestartIsOnlyMarked() throws {
+        var desk = try Desk()
+        for i in 1...2 { _ = try desk.receive("BANJAR keluhan nomor \(i)", from: "62812000000\(i)0") }
+        let spool = desk.reception.rules.config.outbound[0]
+        try FileManager.default.createDirectory(atPath: spool.path, withIntermediateDirectories: true)
+        let names = try Spooler(store: desk.store, spool: spool, clock: desk.clock).flush().sorted()
+        let inodes = names.map { Self.inode(spool.path + "/" + $0) }
+        try desk.store.pool.write { db in try db.execute(sql: "UPDATE outbox SET state = 'pending', spool = NULL, file = NULL") }
+
+        let files = FaultySpoolFiles()
+        let placed = try Spooler(store: desk.store, spool: spool, clock: desk.clock, files: files).flush()
+
+        #expect(placed.sorted() == names)
+        #expect(files.calls(.write) == 0)
+        #expect(try desk.outbox().map(\.state) == [.spooled, .spooled])
+        #expect(try desk.outbox().compactMap(\.file).sorted() == names)
+        #expect(names.map { Self.inode(spool.path + "/" + $0) } == inodes)
+    }
+
     /// A flush of several batches marks and places one while it prepares
     /// the next. A write failing in the second batch: the first is out
     /// whole, the second's files written before the failure go out, nothing
