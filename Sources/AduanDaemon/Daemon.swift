@@ -361,9 +361,11 @@ public final class Daemon: Service, @unchecked Sendable {
         record(groups)
     }
 
-    /// Reads and records files here and now: the database probe.
+    /// Reads and records files here and now: the database probe. A file
+    /// already taken by a batch is left to it.
     func ingestNow(_ paths: [String]) {
-        guard !waitsForDatabase(paths) else { return }
+        let paths = paths.filter { !inFlight.contains($0) }
+        guard !paths.isEmpty, !waitsForDatabase(paths) else { return }
         let groups = groups(of: paths)
         inFlight.formUnion(groups.flatMap(\.paths))
         record(groups.map { ($0.processor, $0.processor.prepare(paths: $0.paths)) })
@@ -430,7 +432,7 @@ public final class Daemon: Service, @unchecked Sendable {
         }
         flushSpoolIfDue()
         archive(toArchive, after: logSync.didCommit())
-        checkpointer?.request()
+        checkpointer?.committed()
         logger.debug("batch", metadata: ["files": "\(files)", "record": "\((ContinuousClock.now - started).logText)"])
     }
 
@@ -772,7 +774,6 @@ public final class Daemon: Service, @unchecked Sendable {
     func finishSpool(_ result: Result<[String], any Error>, took: Duration) {
         switch result {
         case .success(let files):
-            if !files.isEmpty { checkpointer?.request() }
             if !files.isEmpty { logger.debug("spooled", metadata: ["files": "\(files.count)", "took": "\(took.logText)"]) }
             if spoolRetry.failures > 0 {
                 logger.info("spool_resumed", metadata: ["failures": "\(spoolRetry.failures)", "files": "\(files.count)"])

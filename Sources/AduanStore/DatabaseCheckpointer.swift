@@ -8,25 +8,44 @@ import GRDB
 /// inside the commit that crossed the line: copying the pages and syncing
 /// the log and the database file took the daemon's recording thread 10 to
 /// 40 ms every few batches. `aduan serve` turns that off on its writer
-/// (``Store/setAutomaticCheckpoints(_:)``) and asks for a passive
-/// checkpoint after its commits instead; one asked for while one runs is
-/// folded into the next. A passive checkpoint neither waits for nor blocks
-/// the writer or the readers. Should one fail, the log only grows until the
-/// next succeeds.
+/// (``Store/setAutomaticCheckpoints(_:)``) and tells this of its commits
+/// instead: every few commits it runs a passive checkpoint (a burst's
+/// batches fill the log about as fast as the writer's 1,000 pages did;
+/// a lone message at idle does not sync the database file for itself). One
+/// asked for while one runs is folded into the next. A passive checkpoint
+/// neither waits for nor blocks the writer or the readers. Should one fail,
+/// the log only grows until the next succeeds.
 public final class DatabaseCheckpointer: @unchecked Sendable {
     private let connection: DatabaseQueue
     private let queue = DispatchQueue(label: "aduan.checkpoint")
     private let lock = NSLock()
     private var running = false
     private var again = false
+    private var commits = 0
+    /// Commits per checkpoint.
+    let interval: Int
     private let failed: @Sendable (any Error) -> Void
 
-    /// - Parameter failed: told of each failed checkpoint (for the log).
-    public init(store: Store, failed: @escaping @Sendable (any Error) -> Void) throws {
+    /// - Parameters:
+    ///   - interval: the commits ``committed()`` counts per checkpoint.
+    ///   - failed: told of each failed checkpoint (for the log).
+    public init(store: Store, interval: Int = 8, failed: @escaping @Sendable (any Error) -> Void) throws {
         var configuration = Configuration()
         configuration.label = "aduan.checkpoint"
         connection = try DatabaseQueue(path: store.path, configuration: configuration)
+        self.interval = max(1, interval)
         self.failed = failed
+    }
+
+    /// One more commit: every ``interval``-th asks for a checkpoint.
+    public func committed() {
+        let due = lock.withLock {
+            commits += 1
+            guard commits >= interval else { return false }
+            commits = 0
+            return true
+        }
+        if due { request() }
     }
 
     /// A checkpoint soon, on the checkpoint queue.

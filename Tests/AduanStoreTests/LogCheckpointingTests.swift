@@ -56,6 +56,23 @@ import Testing
         #expect(try store.automaticCheckpointPages() == 1000)
     }
 
+    /// The daemon tells of each commit; only every few run a checkpoint.
+    @Test func everyFewCommitsAskForACheckpoint() throws {
+        let fixture = try StoreFixture()
+        let store = fixture.store
+        try store.setAutomaticCheckpoints(false)
+        let checkpointer = try DatabaseCheckpointer(store: store, interval: 3) { _ in }
+        let before = Self.fileSize(store.path)
+        try Self.fill(store, rows: 600)
+        checkpointer.committed()
+        checkpointer.committed()
+        checkpointer.wait()
+        #expect(Self.fileSize(store.path) == before)
+        checkpointer.committed()
+        checkpointer.wait()
+        #expect(Self.fileSize(store.path) > before + 600 * 2000)
+    }
+
     final class Failures: @unchecked Sendable {
         private let lock = NSLock()
         private var errors: [any Error] = []
