@@ -92,9 +92,9 @@ public final class Spooler: @unchecked Sendable {
                 guard let last = rows.last else { break }
                 first = last.id + 1
                 // Rows whose file is already there (a power cut lost their
-                // mark) are only marked. Only a restart (a new spooler) or a
-                // failure can leave such a row, so only a recovering flush
-                // looks: the lookup of a name that is not there cost a
+                // mark, or the rows were set pending again by hand) are only
+                // marked: a file the gateway has not taken yet is never
+                // rewritten under it. Every flush looks, at the price of a
                 // directory search per reply.
                 var marks: [(Int64, String)] = []
                 var adopted: [(Int64, String)] = []
@@ -102,7 +102,7 @@ public final class Spooler: @unchecked Sendable {
                 var toWriteIDs: [Int64] = []
                 for row in rows {
                     let name = SpoolFormat.fileName(for: row, spool: spool)
-                    if recovering, access(spool.path + "/" + name, F_OK) == 0 {
+                    if access(spool.path + "/" + name, F_OK) == 0 {
                         marks.append((row.id, name))
                         continue
                     }

@@ -94,7 +94,8 @@ import Testing
     /// A power cut can lose a mark (marks commit without waiting for the
     /// disk) while the file it recorded stays. The spooler after the restart
     /// finds the file there and only marks the row: the gateway does not get
-    /// the reply twice, and the file is not rewritten under it.
+    /// the reply twice, and the file is not rewritten under it. (A running
+    /// spooler does the same: FaultServeTests.)
     @Test func aRowWhoseFileIsAlreadyThereAfterARestartIsOnlyMarked() throws {
         var desk = try Desk()
         for i in 1...2 { _ = try desk.receive("BANJAR keluhan nomor \(i)", from: "62812000000\(i)0") }
