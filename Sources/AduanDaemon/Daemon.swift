@@ -83,7 +83,7 @@ public final class Daemon: Service, @unchecked Sendable {
     var spoolAgain = false
     /// Recorded files are archived on a queue of their own: the loop records
     /// the next batch meanwhile.
-    let archiveQueue = DispatchQueue(label: "aduan.archive")
+    let archiveQueue = LowPriorityThread(name: "aduan-archive", nice: 10)
     /// Batches are read and parsed on a queue of their own, one at a time:
     /// the next is read while the loop records the one before.
     let readQueue = DispatchQueue(label: "aduan.read")
@@ -215,7 +215,7 @@ public final class Daemon: Service, @unchecked Sendable {
         // the spool for the next start. Moves in flight end; a file they
         // leave is recognised as recorded at the next start.
         readQueue.sync {}
-        archiveQueue.sync {}
+        archiveQueue.sync()
         // The flush in flight ends (its report has nowhere to go now), then
         // one last flush here, for what the drain committed.
         spoolQueue.sync {}

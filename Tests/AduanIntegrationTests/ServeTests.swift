@@ -76,6 +76,27 @@ struct ServeTests {
         #expect(try box.stopServe() == 0)
     }
 
+    /// Archiving may wait while the rest has the CPU: its thread runs at
+    /// nice 10, every other thread at the process's own priority.
+    @Test func archivingRunsOnAThreadOfItsOwnAtALowerPriority() throws {
+        let box = try Sandbox()
+        try box.startServe()
+        try box.run(["inject", "--from", "6281234567890", "BANJAR jalan rusak di desa Sungai Tabuk"])
+        try box.waitFor("the ack") { box.acks().count == 1 }
+        let pid = try #require(box.serve?.processIdentifier)
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        let threads = tasks.map { task -> (name: String, nice: Int?) in
+            let stat = box.read("/proc/\(pid)/task/\(task)/stat")
+            let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
+            // Field 19 of stat(5), the 17th after the command's ")".
+            return (box.read("/proc/\(pid)/task/\(task)/comm").trimmingCharacters(in: .newlines),
+                    fields.count > 16 ? Int(fields[16]) : nil)
+        }
+        #expect(threads.filter { $0.name == "aduan-archive" }.map(\.nice) == [10], "\(threads)")
+        #expect(threads.filter { $0.name != "aduan-archive" }.allSatisfy { ($0.nice ?? 10) < 10 }, "\(threads)")
+        #expect(try box.stopServe() == 0)
+    }
+
     @Test func pendingOutboxIsSpooledAtStartAfterSIGKILL() throws {
         let box = try Sandbox()
         // The spool directory is replaced by a plain file: the complaint
