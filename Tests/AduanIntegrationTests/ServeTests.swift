@@ -63,14 +63,9 @@ struct ServeTests {
     /// still be alive here: libdispatch lets an idle one go after 5 s.
     @Test func nothingRunsWhereLibdispatchWakesEverySecond() throws {
         let box = try Sandbox()
-        try box.startServe()
-        try box.run(["inject", "--from", "6281234567890", "BANJAR jalan rusak di desa Sungai Tabuk"])
-        try box.waitFor("the ack") { box.acks().count == 1 }
-        let pid = try #require(box.serve?.processIdentifier)
-        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
         // Thread names are cut to 15 bytes: "com.apple.root.default-qos" and
         // "com.apple.root.default-qos.overcommit" end as below.
-        let names = tasks.map { box.read("/proc/\(pid)/task/\($0)/comm").trimmingCharacters(in: .newlines) }
+        let names = try Self.threadsAfterOneComplaint(box).map(\.name)
         #expect(names.contains("-qos.overcommit"), "\(names)")
         #expect(!names.contains { $0.hasSuffix("-qos") }, "\(names)")
         #expect(try box.stopServe() == 0)
@@ -80,21 +75,26 @@ struct ServeTests {
     /// nice 10, every other thread at the process's own priority.
     @Test func archivingRunsOnAThreadOfItsOwnAtALowerPriority() throws {
         let box = try Sandbox()
+        let threads = try Self.threadsAfterOneComplaint(box)
+        #expect(threads.filter { $0.name == "aduan-archive" }.map(\.nice) == [10], "\(threads)")
+        #expect(threads.filter { $0.name != "aduan-archive" }.allSatisfy { ($0.nice ?? 10) < 10 }, "\(threads)")
+        #expect(try box.stopServe() == 0)
+    }
+
+    /// Starts `serve` in the box, has it answer one complaint, and lists
+    /// its threads: each one's name and nice value (`/proc/PID/task`).
+    static func threadsAfterOneComplaint(_ box: Sandbox) throws -> [(name: String, nice: Int?)] {
         try box.startServe()
         try box.run(["inject", "--from", "6281234567890", "BANJAR jalan rusak di desa Sungai Tabuk"])
         try box.waitFor("the ack") { box.acks().count == 1 }
         let pid = try #require(box.serve?.processIdentifier)
         let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
-        let threads = tasks.map { task -> (name: String, nice: Int?) in
-            let stat = box.read("/proc/\(pid)/task/\(task)/stat")
-            let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
+        return tasks.map { task in
+            let fields = box.read("/proc/\(pid)/task/\(task)/stat").split(separator: ")").last?.split(separator: " ") ?? []
             // Field 19 of stat(5), the 17th after the command's ")".
             return (box.read("/proc/\(pid)/task/\(task)/comm").trimmingCharacters(in: .newlines),
                     fields.count > 16 ? Int(fields[16]) : nil)
         }
-        #expect(threads.filter { $0.name == "aduan-archive" }.map(\.nice) == [10], "\(threads)")
-        #expect(threads.filter { $0.name != "aduan-archive" }.allSatisfy { ($0.nice ?? 10) < 10 }, "\(threads)")
-        #expect(try box.stopServe() == 0)
     }
 
     @Test func pendingOutboxIsSpooledAtStartAfterSIGKILL() throws {
