@@ -48,7 +48,7 @@ public final class Daemon: Service, @unchecked Sendable {
         case retryParts(Int)
         case retryLog(name: String, timer: Int)
         case rewatch(directory: String, timer: Int)
-        /// Recorded files moved out of the spool on the archive queue, each
+        /// Recorded files moved out of the spool on the archive thread, each
         /// with the error when it is still there.
         case archived([(path: String, source: String, error: SpoolError?)])
     }
@@ -81,9 +81,9 @@ public final class Daemon: Service, @unchecked Sendable {
     let spoolQueue = DispatchQueue(label: "aduan.spool")
     var spoolInFlight = false
     var spoolAgain = false
-    /// Recorded files are archived on a queue of their own: the loop records
-    /// the next batch meanwhile.
-    let archiveQueue = LowPriorityThread(name: "aduan-archive", nice: 10)
+    /// Recorded files are archived on a thread of their own, at a lower
+    /// priority: the loop records the next batch meanwhile.
+    let archiveThread = LowPriorityThread(name: "aduan-archive", nice: 10)
     /// Batches are read and parsed on a queue of their own, one at a time:
     /// the next is read while the loop records the one before.
     let readQueue = DispatchQueue(label: "aduan.read")
@@ -215,7 +215,7 @@ public final class Daemon: Service, @unchecked Sendable {
         // the spool for the next start. Moves in flight end; a file they
         // leave is recognised as recorded at the next start.
         readQueue.sync {}
-        archiveQueue.sync()
+        archiveThread.sync()
         // The flush in flight ends (its report has nowhere to go now), then
         // one last flush here, for what the drain committed.
         spoolQueue.sync {}
@@ -403,7 +403,7 @@ public final class Daemon: Service, @unchecked Sendable {
 
     /// Records each directory's files in one transaction, then spools every
     /// reply of the batch at once and archives the recorded files on the
-    /// archive queue. A batch read before the database became unavailable
+    /// archive thread. A batch read before the database became unavailable
     /// waits for the probe with the others.
     func record(_ groups: [Prepared]) {
         let started = ContinuousClock.now
@@ -467,7 +467,7 @@ public final class Daemon: Service, @unchecked Sendable {
                 databaseRetry.reset()
             }
             handleOutcomes(outcomes)
-            // Settled when the archive queue reports the move.
+            // Settled when the archive thread reports the move.
             if attempt.archivePending { return }
         }
         let failure: (event: String, error: String)? = switch attempt.result {
@@ -485,7 +485,7 @@ public final class Daemon: Service, @unchecked Sendable {
     /// in the profile.
     typealias Archival = (processor: InboundProcessor, files: [(path: String, unlogged: [InboundProcessor.Recorded])])
 
-    /// Moves recorded files out of their spool on the archive queue, each
+    /// Moves recorded files out of their spool on the archive thread, each
     /// after its messages' log lines (written there too: formatting them was
     /// a tenth of the recording thread's work); the outcome comes back as
     /// `.archived`.
@@ -493,7 +493,7 @@ public final class Daemon: Service, @unchecked Sendable {
         guard !groups.isEmpty else { return }
         let continuation = self.continuation
         let logSync = self.logSync
-        archiveQueue.async {
+        archiveThread.async {
             // Their messages on disk first: a file gone from the spool is
             // a message that outlives a power cut.
             do {

@@ -3,8 +3,8 @@ import Foundation
 
 /// Group commit past the recording thread: the daemon commits each batch
 /// without waiting for the disk (``InboundProcessor/commitsRelaxed``), and
-/// one fdatasync of the database's log, on the archive or spool queue,
-/// makes every commit before it durable. A batch's files are archived, and
+/// one fdatasync of the database's log, on the archive thread or the spool
+/// queue, makes every commit before it durable. A batch's files are archived, and
 /// its replies spooled, only after that: a power cut can take back a batch
 /// whose log was not synced yet, but then its files are still in the inbound
 /// spool to be read again, and no reply for it went out.
