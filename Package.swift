@@ -39,10 +39,10 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
-        // sync_file_range(2), which Swift's Glibc module leaves out (the spool's group
-        // commit), and the global executor's hooks (no CPU while idle).
-        // SQLite's global configuration before the first connection: the
-        // same system library GRDB links.
+        // What Swift's Glibc module leaves out (sync_file_range, syncfs, renameat2,
+        // mallopt's arena limit), the global executor's hooks (no CPU while idle),
+        // and SQLite's process-wide settings, made in the same system library GRDB
+        // links.
         .target(name: "CLinuxExtras", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(name: "AduanGateways", dependencies: ["AduanCore", "CLinuxExtras"]),
         .target(

@@ -72,13 +72,14 @@ public enum DurableFile {
     /// finishes the job after a crash in between. Sync the directory before
     /// recording, so the prepared names outlive a power cut.
     ///
-    /// Each file is created under ``preparedName(_:)`` and its writeback
-    /// started as soon as it is written (sync_file_range). A batch of fewer
-    /// than ``sharedSyncFrom`` files then waits for each (fdatasync): at
-    /// idle a reply waits for nothing but itself. A larger batch (a burst)
-    /// waits once for the whole filesystem (syncfs): each fdatasync is a
-    /// flush of the disk's write cache of its own, and for 256 files that
-    /// took twice the time and twice the CPU of one syncfs. The price is that
+    /// Each file is created under ``preparedName(_:)``. In a batch of fewer
+    /// than ``sharedSyncFrom`` files each one's writeback is started as soon
+    /// as it is written (sync_file_range), then each is waited for
+    /// (fdatasync): at idle a reply waits for nothing but itself. A larger
+    /// batch (a burst) is written, then waited for once, for the whole
+    /// filesystem (syncfs): each fdatasync is a flush of the disk's write
+    /// cache of its own, and for 256 files that took twice the time and
+    /// twice the CPU of one syncfs. The price is that
     /// syncfs also writes whatever else is dirty on the filesystem (in a
     /// burst: mostly the gateway's inbound files, which are ours to read
     /// anyway).
@@ -261,9 +262,10 @@ public enum DurableFile {
         case later
     }
 
-    /// Creates the dotfile `hidden` holding `bytes`, on its way to `name`.
-    /// With `sync`, fsync'd and closed; without, its writeback started and
-    /// its descriptor returned open, for the caller to wait on and close.
+    /// Creates the dotfile `hidden` holding `bytes`, on its way to `name`,
+    /// made durable as `sync` says: with ``Sync/now`` it is also closed;
+    /// otherwise its descriptor is returned open, for the caller to sync
+    /// and close.
     private static func writeHidden(_ bytes: [UInt8], named name: String, as hidden: String, in directory: String,
                                     mode: mode_t, sync: Sync) throws(SpoolError) -> (hidden: String, final: String, fd: Int32) {
         let finalPath = join(directory, name)
