@@ -215,7 +215,7 @@ public final class Daemon: Service, @unchecked Sendable {
         // the spool for the next start. Moves in flight end; a file they
         // leave is recognised as recorded at the next start.
         readQueue.sync {}
-        archiveThread.sync()
+        archiveThread.finish()
         // The flush in flight ends (its report has nowhere to go now), then
         // one last flush here, for what the drain committed.
         spoolQueue.sync {}

@@ -15,6 +15,7 @@ final class LowPriorityThread: @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [@Sendable () -> Void] = []
     private var running = false
+    private var finishing = false
 
     init(name: String, nice: Int32) {
         let thread = Thread { [self] in
@@ -43,14 +44,26 @@ final class LowPriorityThread: @unchecked Sendable {
         }
     }
 
+    /// Runs the jobs queued so far, then ends the thread: the daemon's
+    /// stop. A job queued after this never runs.
+    func finish() {
+        condition.withLock {
+            finishing = true
+            condition.broadcast()
+        }
+        sync()
+    }
+
     private func work() {
         while true {
-            let batch: [@Sendable () -> Void] = condition.withLock {
-                while jobs.isEmpty { condition.wait() }
+            let batch: [@Sendable () -> Void]? = condition.withLock {
+                while jobs.isEmpty && !finishing { condition.wait() }
+                guard !jobs.isEmpty else { return nil }
                 running = true
                 defer { jobs = [] }
                 return jobs
             }
+            guard let batch else { return }
             for job in batch { job() }
             condition.withLock {
                 running = false
