@@ -499,8 +499,9 @@ public final class Daemon: Service, @unchecked Sendable {
             do {
                 try logSync.sync(through: commit)
             } catch {
-                let failure = SpoolError(operation: "sync", path: logSync.store.path + "-wal",
-                                         errno: (error as? Store.SyncError)?.errno ?? EIO)
+                let sync = error as? Store.SyncError
+                let failure = SpoolError(operation: "sync", path: sync?.path ?? logSync.store.path,
+                                         errno: sync?.errno ?? EIO)
                 continuation?.yield(.archived(groups.flatMap { group in
                     group.files.map { (path: $0.path, source: group.processor.source.name, error: failure) }
                 }))

@@ -23,8 +23,11 @@ import Testing
         }
         func batched() -> [Int] { daemon.log.with(event: "batch").compactMap { LogLines.value("files", in: $0).flatMap(Int.init) } }
         try await daemon.waitFor("\(count) files in batches") { batched().reduce(0, +) >= count }
-        try await daemon.waitFor("\(count) acknowledgements marked spooled") {
+        // A batch's rows are marked before its files are renamed into view:
+        // wait for both.
+        try await daemon.waitFor("\(count) acknowledgements marked spooled and in view") {
             try daemon.count("SELECT COUNT(*) FROM outbox WHERE state = 'spooled'") >= count
+                && daemon.outgoingFiles().filter { !$0.hasPrefix(".") }.count >= count
         }
         #expect(daemon.names(daemon.incoming).isEmpty)
         #expect(daemon.outgoingFiles().count == count)

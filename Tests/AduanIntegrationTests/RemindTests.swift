@@ -58,7 +58,7 @@ struct RemindTests {
         // Two desk alerts and the citizen's update; the 14-day escalation is not due yet.
         #expect(try box.sqlite("SELECT COUNT(*) FROM outbox WHERE state = 'held'") == "3")
         try box.waitFor("the window opens", timeout: 90) { box.acks().count == 4 }
-        // Rows are marked spooled just after their files are renamed in.
+        // Rows are marked spooled before their files are renamed in.
         try box.waitFor("rows marked spooled") { try box.sqlite("SELECT COUNT(*) FROM outbox WHERE state = 'held'") == "0" }
         try box.stopServe()
     }
