@@ -159,7 +159,7 @@ public final class Daemon: Service, @unchecked Sendable {
         guard let spool = config.outbound.first else {
             throw DaemonError("no [[outbound]] spool configured")
         }
-        return Spooler(store: store, spool: spool, clock: clock, files: files, durableRows: logSync.durableOutboxRows)
+        return Spooler(store: store, spool: spool, clock: clock, files: files, durableRows: logSync.durableOutboxRows(known:))
     }
 
     public func run() async throws {

@@ -43,9 +43,11 @@ final class LogSync: @unchecked Sendable {
     }
 
     /// For the spooler: the last outbox row on disk. The id is read before
-    /// the sync, so every row up to it is covered by it.
-    func durableOutboxRows() throws -> Int64 {
+    /// the sync, so every row up to it is covered by it. With no row past
+    /// `known`, the spooler has them all already: no sync.
+    func durableOutboxRows(known: Int64) throws -> Int64 {
         let last = try store.pool.read { db in try Outbox.lastID(db) }
+        guard last > known else { return known }
         try syncEverything()
         return last
     }

@@ -13,7 +13,8 @@ import Foundation
 /// 3. the rows are marked spooled, in one transaction;
 /// 4. each file is renamed to its name: only now does the gateway see it.
 ///
-/// Steps 3 and 4 of a batch run beside steps 1 and 2 of the next.
+/// Under load the steps form a pipeline: step 1 of a batch runs beside
+/// step 2 of the one before and steps 3 and 4 of the one before that.
 ///
 /// A crash before 3 leaves the rows pending, perhaps with files prepared
 /// (one of them perhaps cut short): the next flush takes over each one that
@@ -41,14 +42,18 @@ public final class Spooler: @unchecked Sendable {
     /// failed flush: the next flush looks for them.
     var recoverFirst = true
     /// Where the outbox may hold rows committed without waiting for the
-    /// disk (the daemon's batches): called at the start of each flush, it
-    /// returns the last row id known to be on disk, and only rows up to it
-    /// are spooled, so no reply goes out for a complaint a power cut could
-    /// still take back. Nil (the CLI, which commits with FULL): every row.
-    let durableRows: (@Sendable () throws -> Int64)?
+    /// disk (the daemon's batches): called at the start of each flush, and
+    /// again when its rows run out, it returns the last row id known to be
+    /// on disk, and only rows up to it are spooled, so no reply goes out for
+    /// a complaint a power cut could still take back. Given the id known so
+    /// far, it may return that id without syncing anything when no row has
+    /// been added since. Nil (the CLI, which commits with FULL): every row.
+    let durableRows: (@Sendable (_ known: Int64) throws -> Int64)?
+    /// How long a flush goes on taking rows committed after it began.
+    static let followFor: Duration = .seconds(1)
 
     public init(store: Store, spool: OutboundSpool, clock: any Clock, files: any SpoolFiles = RealSpoolFiles(),
-                durableRows: (@Sendable () throws -> Int64)? = nil) {
+                durableRows: (@Sendable (_ known: Int64) throws -> Int64)? = nil) {
         self.store = store
         self.spool = spool
         self.clock = clock
@@ -59,11 +64,14 @@ public final class Spooler: @unchecked Sendable {
         lockPath = store.path + ".spool.lock"
     }
 
-    /// Marking and placing a batch (steps 3 and 4) run here while the next
-    /// batch is prepared (steps 1 and 2): the one waits for the database's
-    /// writer and the directory, the other for the disk. The last batch of a
-    /// flush (a lone reply at idle) is marked and placed where it was
-    /// prepared.
+    /// A batch goes through three stages, each on a thread of its own, so
+    /// that one batch is written while the one before waits for the disk and
+    /// the one before that for the database's writer: the flush writes (step
+    /// 1), the sync queue makes the files durable and syncs the directory
+    /// (step 2), the place queue marks and places (steps 3 and 4). The last
+    /// batch of a flush with none still on its way (a lone reply at idle)
+    /// goes through all four where it was written.
+    let syncQueue = DispatchQueue(label: "aduan.spool.sync")
     let placeQueue = DispatchQueue(label: "aduan.spool.place")
 
     /// Spools every row due now. Returns the files written.
@@ -71,7 +79,7 @@ public final class Spooler: @unchecked Sendable {
     public func flush() throws -> [String] {
         let placing = Placing()
         let lock = try SpoolLock(path: lockPath)
-        // A batch being placed ends before the lock is let go.
+        // The batches handed on end before the lock is let go.
         defer {
             placing.wait()
             lock.release()
@@ -85,57 +93,70 @@ public final class Spooler: @unchecked Sendable {
         let recovering = recoverFirst || lock.interrupted
         do {
             var first: Int64 = 1
-            let durable = try durableRows?() ?? Int64.max
-            while first <= durable {
+            var durable = try durableRows?(0) ?? Int64.max
+            let began = ContinuousClock.now
+            /// Rows committed since the flush began are taken by it while
+            /// they keep coming (a burst), for up to ``followFor``: each
+            /// would otherwise wait for this flush to end and the next to
+            /// begin.
+            func followed() throws -> Bool {
+                guard let durableRows, ContinuousClock.now - began < Self.followFor else { return false }
+                let known = durable
+                durable = try durableRows(known)
+                return durable > known
+            }
+            while true {
                 let now = clock.now()
-                let rows = try store.pool.read { [first] db in try Outbox.due(db, at: now, ids: first...durable, limit: batch) }
-                guard let last = rows.last else { break }
+                let rows = first > durable ? [] : try store.pool.read { [first, durable] db in
+                    try Outbox.due(db, at: now, ids: first...durable, limit: batch)
+                }
+                guard let last = rows.last else {
+                    if try followed() { continue }
+                    break
+                }
                 first = last.id + 1
                 // Rows whose file is already there (a power cut lost their
                 // mark, or the rows were set pending again by hand) are only
                 // marked: a file the gateway has not taken yet is never
                 // rewritten under it. Every flush looks, at the price of a
                 // directory search per reply.
-                var marks: [(Int64, String)] = []
-                var adopted: [(Int64, String)] = []
+                let job = Placing.Batch()
                 var toWrite: [(name: String, bytes: [UInt8])] = []
-                var toWriteIDs: [Int64] = []
                 for row in rows {
                     let name = SpoolFormat.fileName(for: row, spool: spool)
                     if access(spool.path + "/" + name, F_OK) == 0 {
-                        marks.append((row.id, name))
+                        job.present.append((row.id, name))
                         continue
                     }
                     let bytes = SpoolFormat.render(row, spool: spool)
                     if recovering, DurableFile.holdsPrepared(name, bytes, in: spool.path) {
-                        adopted.append((row.id, name))
+                        job.adopted.append((row.id, name))
                     } else {
                         toWrite.append((name, bytes))
-                        toWriteIDs.append(row.id)
+                        job.writing.append((row.id, name))
                     }
                 }
-                let prepared = files.prepareBatch(toWrite, in: spool.path, mode: 0o660)
-                let toPlace = adopted + zip(toWriteIDs, toWrite.prefix(prepared.placed).map(\.name)).map { ($0, $1) }
-                marks += toPlace
-                if !marks.isEmpty { try files.syncDirectory(spool.path) }
-                // The batch before is placed by now, or failed.
-                placing.wait()
+                job.written = files.writeBatch(toWrite, in: spool.path, mode: 0o660)
+                // A batch before this one failed: the flush ends, and this
+                // batch's files are left prepared (or cut short) for the next.
                 if let error = placing.error { throw error }
-                let isLast = prepared.error != nil || rows.count < batch
-                if !marks.isEmpty {
-                    let batch = Placing.Batch(marks: marks, names: toPlace.map(\.1))
-                    if isLast {
-                        place(batch, lock: lock, recovering: recovering, placing: placing)
+                let isLast = job.written.result.error != nil || rows.count < batch
+                if job.hasWork {
+                    if isLast, placing.isIdle {
+                        if sync(job, placing: placing) { place(job, lock: lock, recovering: recovering, placing: placing) }
                     } else {
                         placing.started()
-                        placeQueue.async { [self] in
-                            place(batch, lock: lock, recovering: recovering, placing: placing)
-                            placing.ended()
+                        syncQueue.async { [self] in
+                            guard sync(job, placing: placing) else { return placing.ended() }
+                            placeQueue.async { [self] in
+                                place(job, lock: lock, recovering: recovering, placing: placing)
+                                placing.ended()
+                            }
                         }
                     }
                 }
-                if let failure = prepared.error { throw failure }
-                if isLast { break }
+                if let failure = job.written.result.error { throw failure }
+                if isLast, try !followed() { break }
             }
             placing.wait()
             if let error = placing.error { throw error }
@@ -153,21 +174,44 @@ public final class Spooler: @unchecked Sendable {
         return placing.written
     }
 
+    /// Step 2 for one batch: its files made durable, then the directory
+    /// synced so that their names are too. False when the batch goes no
+    /// further: one before it failed, nothing is left to mark, or the
+    /// directory could not be synced (its rows stay pending).
+    private func sync(_ job: Placing.Batch, placing: Placing) -> Bool {
+        guard placing.error == nil else { return false }
+        let synced = files.syncWritten(job.written)
+        // A failed write is reported by the flush itself.
+        if let error = synced.error, error != job.written.result.error { placing.fail(error) }
+        job.prepared = synced.placed
+        guard !job.marks.isEmpty else { return false }
+        do throws(SpoolError) {
+            try files.syncDirectory(spool.path)
+            return true
+        } catch {
+            placing.fail(error)
+            return false
+        }
+    }
+
     /// Steps 3 and 4 for one batch: its rows marked spooled, then its files
     /// renamed into view.
-    private func place(_ batch: Placing.Batch, lock: SpoolLock, recovering: Bool, placing: Placing) {
+    private func place(_ job: Placing.Batch, lock: SpoolLock, recovering: Bool, placing: Placing) {
+        // A batch before it failed: its files stay prepared, its rows pending.
+        guard placing.error == nil else { return }
         do {
             let spooledAt = clock.now()
+            let marks = job.marks
             try store.writeRelaxed { db in
-                for (id, name) in batch.marks {
+                for (id, name) in marks {
                     try Outbox.markSpooled(db, id: id, spool: spool.name, file: name, at: spooledAt)
                 }
             }
             lock.interrupted = true
-            let placed = files.placePrepared(batch.names, in: spool.path)
+            let placed = files.placePrepared(job.toPlace, in: spool.path)
             if let error = placed.error { throw error }
             lock.interrupted = recovering
-            placing.add(batch.marks.map(\.1))
+            placing.add(marks.map(\.1))
         } catch {
             placing.fail(error)
         }
@@ -179,28 +223,55 @@ public final class Spooler: @unchecked Sendable {
     }
 }
 
-/// What a flush's batches have placed, and the first failure, shared
-/// with the place queue; at most one batch is being placed at a time.
+/// What a flush's batches have placed, and the first failure, shared with
+/// the sync and place queues. At most two batches are on their way there at
+/// a time; each queue takes them in order.
 final class Placing: @unchecked Sendable {
-    struct Batch: Sendable {
-        /// Each row with its file name.
-        var marks: [(Int64, String)]
+    /// One batch on its way through the stages; each stage has it to itself.
+    final class Batch: @unchecked Sendable {
+        /// Rows whose file is already in the spool: only marked.
+        var present: [(Int64, String)] = []
+        /// Rows whose file a crash left prepared, whole: marked and placed.
+        var adopted: [(Int64, String)] = []
+        /// Rows whose file is written now, in order.
+        var writing: [(Int64, String)] = []
+        var written = DurableFile.WrittenBatch(result: .init(placed: 0, error: nil), directory: "")
+        /// How many of the written files are prepared (the sync stage).
+        var prepared = 0
+
+        /// Each row to mark, with its file's name.
+        var marks: [(Int64, String)] { present + adopted + writing.prefix(prepared) }
         /// The prepared files to place, in order.
-        var names: [String]
+        var toPlace: [String] { (adopted + writing.prefix(prepared)).map(\.1) }
+        /// Something to mark, or to sync.
+        var hasWork: Bool { !present.isEmpty || !adopted.isEmpty || written.result.placed > 0 }
     }
 
     private let lock = NSLock()
     private let inFlight = DispatchGroup()
+    private let slots = DispatchSemaphore(value: 2)
+    private var handedOn = 0
     private var files: [String] = []
     private var failure: (any Error)?
 
     var written: [String] { lock.withLock { files } }
     var error: (any Error)? { lock.withLock { failure } }
+    /// No batch is on its way through the queues.
+    var isIdle: Bool { lock.withLock { handedOn == 0 } }
     func add(_ names: [String]) { lock.withLock { files += names } }
     func fail(_ error: any Error) { lock.withLock { failure = failure ?? error } }
-    func started() { inFlight.enter() }
-    func ended() { inFlight.leave() }
-    /// Until the batch being placed, if any, is done.
+    /// A batch handed to the queues; waits while two are on their way.
+    func started() {
+        slots.wait()
+        lock.withLock { handedOn += 1 }
+        inFlight.enter()
+    }
+    func ended() {
+        lock.withLock { handedOn -= 1 }
+        inFlight.leave()
+        slots.signal()
+    }
+    /// Until every batch handed on is done.
     func wait() { inFlight.wait() }
 }
 

@@ -6,7 +6,7 @@ import Foundation
 /// the rest go through. Thread-safe: the daemon calls it from its loop while
 /// the test arms and heals it.
 final class FaultySpoolFiles: SpoolFiles, @unchecked Sendable {
-    enum Operation: Sendable, Hashable { case write, place, syncDirectory, moveAside, remove }
+    enum Operation: Sendable, Hashable { case write, sync, place, syncDirectory, moveAside, remove }
 
     private struct Fault {
         var errno: Int32
@@ -76,6 +76,16 @@ final class FaultySpoolFiles: SpoolFiles, @unchecked Sendable {
     func write(_ bytes: [UInt8], named name: String, in directory: String, mode: mode_t) throws(SpoolError) {
         if let code = take(.write) { throw SpoolError(operation: "write", path: directory + "/" + name, errno: code) }
         try real.write(bytes, named: name, in: directory, mode: mode)
+    }
+
+    /// A batch is written (and synced) file by file through ``write(_:named:in:mode:)``;
+    /// a failed sync of it prepares none, and leaves its files where they
+    /// are, as a crash would.
+    func syncWritten(_ batch: DurableFile.WrittenBatch) -> DurableFile.BatchResult {
+        if let code = take(.sync) {
+            return DurableFile.BatchResult(placed: 0, error: SpoolError(operation: "sync", path: batch.directory, errno: code))
+        }
+        return real.syncWritten(batch)
     }
 
     /// A failed call places none of its files.

@@ -1,6 +1,6 @@
 import AduanConfig
 import AduanCore
-import AduanDaemon
+@testable import AduanDaemon
 import AduanGateways
 import AduanStore
 import Foundation
@@ -167,7 +167,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: spool.path, withIntermediateDirectories: true)
         let ids = try desk.outbox().map(\.id)
         let durable = DurableMark(ids[1])
-        let spooler = Spooler(store: desk.store, spool: spool, clock: desk.clock, durableRows: { durable.value })
+        let spooler = Spooler(store: desk.store, spool: spool, clock: desk.clock, durableRows: { _ in durable.value })
 
         #expect(try spooler.flush().count == 2)
         #expect(try desk.outbox().map(\.state) == [.spooled, .spooled, .pending])
@@ -176,6 +176,34 @@ import Testing
         durable.value = ids[2]
         #expect(try spooler.flush().count == 1)
         #expect(try desk.outbox().map(\.state) == [.spooled, .spooled, .spooled])
+    }
+
+    /// Rows made durable while a flush runs (a burst still being recorded)
+    /// are taken by that flush, which asks again once its rows run out and
+    /// ends when nothing new has come.
+    @Test func aFlushTakesRowsMadeDurableWhileItRuns() throws {
+        var desk = try Desk()
+        for i in 1...3 { _ = try desk.receive("BANJAR keluhan nomor \(i)", from: "62812000000\(i)0") }
+        let spool = desk.reception.rules.config.outbound[0]
+        try FileManager.default.createDirectory(atPath: spool.path, withIntermediateDirectories: true)
+        let ids = try desk.outbox().map(\.id)
+        let asked = AskedMarks([ids[0], ids[2], ids[2]])
+        let spooler = Spooler(store: desk.store, spool: spool, clock: desk.clock, durableRows: { asked.next(known: $0) })
+
+        #expect(try spooler.flush().count == 3)
+        #expect(asked.known == [0, ids[0], ids[2]])
+        #expect(try desk.outbox().map(\.state) == [.spooled, .spooled, .spooled])
+    }
+
+    /// With no outbox row past the one the spooler knows, the log is not
+    /// synced for it: the known row is the answer.
+    @Test func theDurableRowIsKnownWithoutASyncWhenNothingIsNew() throws {
+        var desk = try Desk()
+        _ = try desk.receive("BANJAR keluhan nomor 1", from: "6281200000010")
+        let last = try #require(try desk.outbox().last?.id)
+        let sync = LogSync(store: desk.store)
+        #expect(try sync.durableOutboxRows(known: 0) == last)
+        #expect(try sync.durableOutboxRows(known: last) == last)
     }
 
     /// While serving, the writer leaves checkpoints to the daemon's
@@ -215,4 +243,19 @@ final class DurableMark: @unchecked Sendable {
         get { lock.withLock { id } }
         set { lock.withLock { id = newValue } }
     }
+}
+
+/// Durable marks handed out in turn, each call's known row noted.
+final class AskedMarks: @unchecked Sendable {
+    private let lock = NSLock()
+    private var marks: [Int64]
+    private var asked: [Int64] = []
+    init(_ marks: [Int64]) { self.marks = marks }
+    func next(known: Int64) -> Int64 {
+        lock.withLock {
+            asked.append(known)
+            return marks.isEmpty ? known : marks.removeFirst()
+        }
+    }
+    var known: [Int64] { lock.withLock { asked } }
 }

@@ -162,6 +162,29 @@ import Testing
         try Self.expectSpoolHoldsExactlyTheSpooledRows(desk, spool)
     }
 
+    /// The second of three batches fails to sync (on the sync queue, while
+    /// the third is written): the first batch is out, no row after it is
+    /// marked, and the next flush takes over what was written and sends
+    /// every reply once, whole.
+    @Test func aSyncFailingBesideTheNextBatchIsTakenOverByTheNextFlush() throws {
+        let (desk, spool) = try Self.deskWithReplies(600)
+        let files = FaultySpoolFiles()
+        let spooler = Spooler(store: desk.store, spool: spool, clock: desk.clock, files: files)
+
+        files.fail(.sync, with: EIO, times: 1, after: 1)
+        #expect(throws: SpoolError.self) { try spooler.flush() }
+        let states = try desk.outbox().map(\.state)
+        #expect(states.prefix(256).allSatisfy { $0 == .spooled })
+        #expect(states.dropFirst(256).allSatisfy { $0 == .pending })
+        let visible = try FileManager.default.contentsOfDirectory(atPath: spool.path).filter { !$0.hasPrefix(".") }
+        #expect(visible.count == 256)
+
+        let placed = try spooler.flush()
+        #expect(placed.count == 344)
+        #expect(try desk.outbox().allSatisfy { $0.state == .spooled })
+        try Self.expectSpoolHoldsExactlyTheSpooledRows(desk, spool)
+    }
+
     /// A desk with `count` acknowledgements pending, each to its own number.
     static func deskWithReplies(_ count: Int) throws -> (Desk, OutboundSpool) {
         var desk = try Desk()

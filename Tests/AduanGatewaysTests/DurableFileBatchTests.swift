@@ -137,4 +137,23 @@ struct DurableFilePreparedTests {
         #expect(try directoryEntries(dir.path) == ([".aduan-9.tmp", ".hidden"] + files.map(\.name)).sorted())
         #expect(try DurableFile.recoverPrepared(in: dir.path).isEmpty)
     }
+
+    /// A large batch is written in one step and made durable in another
+    /// (one syncfs), so the spooler can write the next meanwhile; until then
+    /// its files wait under their prepared names, out of the gateway's
+    /// sight. A small batch is synced file by file as it is written.
+    @Test func aLargeBatchIsWrittenFirstAndSyncedAfter() throws {
+        let dir = try ScratchDirectory()
+        let files = DurableFileBatchTests.batch(DurableFile.sharedSyncFrom)
+        let written = DurableFile.writeBatch(files, in: dir.path)
+        #expect(written.result == DurableFile.BatchResult(placed: files.count, error: nil))
+        #expect(written.unsynced.sorted() == files.map { dir.path + "/" + DurableFile.preparedName($0.name) }.sorted())
+        #expect(try directoryEntries(dir.path) == files.map { DurableFile.preparedName($0.name) }.sorted())
+        #expect(DurableFile.syncWritten(written) == DurableFile.BatchResult(placed: files.count, error: nil))
+
+        let small = DurableFileBatchTests.batch(DurableFile.sharedSyncFrom - 1).map { ("small-" + $0.name, $0.bytes) }
+        let writtenSmall = DurableFile.writeBatch(small, in: dir.path)
+        #expect(writtenSmall.unsynced.isEmpty)
+        #expect(writtenSmall.result == DurableFile.BatchResult(placed: small.count, error: nil))
+    }
 }

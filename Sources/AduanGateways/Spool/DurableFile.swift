@@ -94,9 +94,53 @@ public enum DurableFile {
     /// counted), the others are removed. A failed syncfs prepares none.
     public static func prepareBatch(_ files: [(name: String, bytes: [UInt8])], in directory: String,
                                     mode: mode_t = 0o640) -> BatchResult {
+        syncWritten(writeBatch(files, in: directory, mode: mode))
+    }
+
+    /// A batch written under its prepared names, perhaps still waiting for
+    /// the shared sync that makes it prepared (``syncWritten(_:)``).
+    public struct WrittenBatch: Sendable {
+        /// What the writing did: the first `placed` files are written.
+        public var result: BatchResult
+        /// The directory they are in.
+        public var directory: String
+        /// Written and closed, their data not yet known to be on disk (a
+        /// batch of ``sharedSyncFrom`` files or more); empty when each was
+        /// synced as it was written.
+        public var unsynced: [String]
+
+        public init(result: BatchResult, directory: String, unsynced: [String] = []) {
+            self.result = result
+            self.directory = directory
+            self.unsynced = unsynced
+        }
+    }
+
+    /// The first half of ``prepareBatch(_:in:mode:)``: writes the files. A
+    /// small batch is synced here, file by file; a large one waits for
+    /// ``syncWritten(_:)``, so that the caller can write the next batch
+    /// while the disk catches up with this one.
+    public static func writeBatch(_ files: [(name: String, bytes: [UInt8])], in directory: String,
+                                  mode: mode_t = 0o640) -> WrittenBatch {
         files.count >= sharedSyncFrom
-            ? prepareSharingSync(files, in: directory, mode: mode)
-            : prepareEachSynced(files, in: directory, mode: mode)
+            ? writeForSharedSync(files, in: directory, mode: mode)
+            : WrittenBatch(result: prepareEachSynced(files, in: directory, mode: mode), directory: directory)
+    }
+
+    /// The second half of ``prepareBatch(_:in:mode:)``: one syncfs for the
+    /// files still waiting for it. What the batch prepared, or, when the
+    /// sync fails, none of it (its files removed).
+    public static func syncWritten(_ batch: WrittenBatch) -> BatchResult {
+        guard !batch.unsynced.isEmpty else { return batch.result }
+        let fd = retryingEINTR { open(batch.directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        let synced = fd >= 0 && retryingEINTR({ aduan_sync_filesystem(fd) }) == 0
+        let syncErrno = errno
+        if fd >= 0 { _ = close(fd) }
+        if !synced {
+            for path in batch.unsynced { _ = unlink(path) }
+            return BatchResult(placed: 0, error: SpoolError(operation: "sync", path: batch.directory, errno: syncErrno))
+        }
+        return batch.result
     }
 
     /// Batches from this size are made durable with one syncfs.
@@ -146,8 +190,8 @@ public enum DurableFile {
         return BatchResult(placed: prepared, error: failure)
     }
 
-    private static func prepareSharingSync(_ files: [(name: String, bytes: [UInt8])], in directory: String,
-                                           mode: mode_t) -> BatchResult {
+    private static func writeForSharedSync(_ files: [(name: String, bytes: [UInt8])], in directory: String,
+                                           mode: mode_t) -> WrittenBatch {
         var written: [String] = []
         var failure: SpoolError?
         for file in files {
@@ -164,17 +208,8 @@ public enum DurableFile {
                 break
             }
         }
-        if !written.isEmpty {
-            let fd = retryingEINTR { open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
-            let synced = fd >= 0 && retryingEINTR({ aduan_sync_filesystem(fd) }) == 0
-            let syncErrno = errno
-            if fd >= 0 { _ = close(fd) }
-            if !synced {
-                for path in written { _ = unlink(path) }
-                return BatchResult(placed: 0, error: SpoolError(operation: "sync", path: directory, errno: syncErrno))
-            }
-        }
-        return BatchResult(placed: written.count, error: failure)
+        return WrittenBatch(result: BatchResult(placed: written.count, error: failure), directory: directory,
+                            unsynced: written)
     }
 
     /// Closes a file just written; on failure removes it and says why.

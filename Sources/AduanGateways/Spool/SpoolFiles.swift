@@ -18,6 +18,12 @@ public protocol SpoolFiles: Sendable {
     /// ``placePrepared(_:in:)``.
     func prepareBatch(_ files: [(name: String, bytes: [UInt8])], in directory: String, mode: mode_t) -> DurableFile.BatchResult
 
+    /// ``prepareBatch(_:in:mode:)`` in two steps, so that a batch can be
+    /// written while the one before waits for the disk
+    /// (``DurableFile/writeBatch(_:in:mode:)``, ``DurableFile/syncWritten(_:)``).
+    func writeBatch(_ files: [(name: String, bytes: [UInt8])], in directory: String, mode: mode_t) -> DurableFile.WrittenBatch
+    func syncWritten(_ batch: DurableFile.WrittenBatch) -> DurableFile.BatchResult
+
     /// Makes prepared files visible under their names, in order
     /// (``DurableFile/placePrepared(_:in:)``).
     func placePrepared(_ names: [String], in directory: String) -> DurableFile.BatchResult
@@ -54,6 +60,15 @@ extension SpoolFiles {
         return DurableFile.BatchResult(placed: files.count, error: nil)
     }
 
+    /// Prepared in one step: nothing is left to sync.
+    public func writeBatch(_ files: [(name: String, bytes: [UInt8])], in directory: String, mode: mode_t) -> DurableFile.WrittenBatch {
+        DurableFile.WrittenBatch(result: prepareBatch(files, in: directory, mode: mode), directory: directory)
+    }
+
+    public func syncWritten(_ batch: DurableFile.WrittenBatch) -> DurableFile.BatchResult {
+        DurableFile.syncWritten(batch)
+    }
+
     public func placePrepared(_ names: [String], in directory: String) -> DurableFile.BatchResult {
         DurableFile.placePrepared(names, in: directory)
     }
@@ -73,6 +88,10 @@ public struct RealSpoolFiles: SpoolFiles {
 
     public func prepareBatch(_ files: [(name: String, bytes: [UInt8])], in directory: String, mode: mode_t) -> DurableFile.BatchResult {
         DurableFile.prepareBatch(files, in: directory, mode: mode)
+    }
+
+    public func writeBatch(_ files: [(name: String, bytes: [UInt8])], in directory: String, mode: mode_t) -> DurableFile.WrittenBatch {
+        DurableFile.writeBatch(files, in: directory, mode: mode)
     }
 
     public func syncDirectory(_ path: String) throws(SpoolError) {
