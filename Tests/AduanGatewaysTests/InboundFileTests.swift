@@ -19,6 +19,16 @@ struct InboundFileTests {
         #expect(InboundFile.read(dir.path + "/empty", maxBytes: 0) == .bytes([]))
     }
 
+    /// Sizes either side of the first read's 4096 bytes and of the
+    /// reported size: the read that comes back short ends it, whole.
+    @Test(arguments: [1, 4095, 4096, 4097, 8192, 20_000])
+    func readsEveryByteWhateverTheSize(_ size: Int) throws {
+        let dir = try SpoolDirectory()
+        let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+        try dir.create("f", bytes)
+        #expect(InboundFile.read(dir.path + "/f", maxBytes: 256 * 1024) == .bytes(bytes))
+    }
+
     @Test func aFileOfExactlyTheLimitIsRead() throws {
         let dir = try SpoolDirectory()
         let bytes = [UInt8](repeating: 0x41, count: 10_000)

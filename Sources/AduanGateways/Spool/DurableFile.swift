@@ -388,15 +388,11 @@ public enum DurableFile {
             throw SpoolError(operation: "move", path: path, destination: directory, errno: EINVAL,
                              detail: "the source must name a file, not a directory path")
         }
-        // The archive is there nearly always: one access(2) rather than a
-        // mkdir and a stat per file.
-        if access(directory, F_OK) != 0 { try ensureDirectory(directory) }
-
         // Ten thousand files of the same name means something is re-delivering in a loop;
         // stop rather than fill the archive.
         for attempt in 0..<10_000 {
             let candidate = join(directory, attempt == 0 ? base : "\(base).\(attempt)")
-            switch try place(path, at: candidate) {
+            switch try place(path, at: candidate, makingDirectory: directory) {
             case .moved: return candidate
             case .nameTaken: continue
             }
@@ -408,6 +404,20 @@ public enum DurableFile {
     // MARK: - Moving
 
     private enum Placement { case moved, nameTaken }
+
+    /// The archive is there nearly always: it is made when a move finds it
+    /// missing, rather than looked for before every move.
+    private static func place(_ source: String, at target: String,
+                              makingDirectory directory: String) throws(SpoolError) -> Placement {
+        do throws(SpoolError) {
+            return try place(source, at: target)
+        } catch where error.errno == ENOENT && access(directory, F_OK) != 0 {
+            try ensureDirectory(directory)
+            return try place(source, at: target)
+        } catch {
+            throw error
+        }
+    }
 
     private static func place(_ source: String, at target: String) throws(SpoolError) -> Placement {
         // Never replace a file already archived under this name: renameat2's

@@ -77,6 +77,10 @@ public enum InboundFile {
             }
             if count == 0 { break }
             filled += count
+            // A file reads short only at its end once its reported size is
+            // in: no read more to learn that it has ended. (A /proc-like
+            // file, which reports 0, is read until a read returns nothing.)
+            if filled < buffer.count, filled >= Int(st.st_size), st.st_size > 0 { break }
         }
         if filled > limit { return .tooLarge(max(filled, Int(st.st_size))) }
         buffer.removeSubrange(filled...)
