@@ -231,6 +231,12 @@ enum Migrations {
         migrator.registerMigration("v6 drop complaints_open_updated", foreignKeyChecks: .immediate) { db in
             try db.execute(sql: "DROP INDEX complaints_open_updated")
         }
+        // No query has ever looked up inbound messages by sender (a sender's
+        // history is the complaints'), yet every message wrote an entry to
+        // it, at a leaf page of its own when senders come in no order.
+        migrator.registerMigration("v7 drop inbound_sender", foreignKeyChecks: .immediate) { db in
+            try db.execute(sql: "DROP INDEX inbound_sender")
+        }
         return migrator
     }
 }

@@ -45,6 +45,29 @@ import Testing
         #expect(indexes.isSuperset(of: ["complaints_open_due", "complaints_open_unanswered"]))
     }
 
+    /// Migration v7 drops the index of inbound messages by sender, which no
+    /// query reads; the one by identity (duplicates) and the one by
+    /// complaint (a complaint's history) stay.
+    @Test func inboundMessagesKeepOnlyTheIndexesQueriesRead() throws {
+        let fixture = try StoreFixture()
+        let indexes = try fixture.store.pool.read { db in
+            try String.fetchSet(db, sql: """
+                SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'inbound_messages'
+                    AND name NOT LIKE 'sqlite_autoindex_%'
+                """)
+        }
+        #expect(indexes == ["inbound_complaint"])
+        let plans = try fixture.plans { db in
+            _ = try InboundMessages.exists(db, identity: "x")
+            _ = try InboundMessages.of(db, complaintID: 1)
+        }
+        #expect(plans.count == 2)
+        for (sql, details) in plans {
+            #expect(details.contains { $0.contains("USING") && $0.contains("INDEX") }, "\(sql)\n\(details)")
+            #expect(!details.contains { $0.hasPrefix("SCAN inbound_messages") }, "\(sql)\n\(details)")
+        }
+    }
+
     @Test func overdueListReadsOnlyOpenComplaintsPastADeadline() throws {
         let fixture = try StoreFixture()
         for filter in [ComplaintFilter(overdueAt: fixture.now), ComplaintFilter(route: "BANJAR", overdueAt: fixture.now),
