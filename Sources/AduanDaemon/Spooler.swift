@@ -268,8 +268,8 @@ final class Placing: @unchecked Sendable {
     }
     func ended() {
         lock.withLock { handedOn -= 1 }
-        inFlight.leave()
         slots.signal()
+        inFlight.leave()
     }
     /// Until every batch handed on is done.
     func wait() { inFlight.wait() }
