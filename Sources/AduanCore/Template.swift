@@ -153,6 +153,18 @@ public struct Template: Sendable, Hashable {
     /// The daemon renders an acknowledgement this way before its
     /// transaction, which has only the ticket to put in.
     public func render(_ values: [String: String], cutAt open: String) -> [String] {
+        parts(values, cutAt: open)
+    }
+
+    /// Fills the placeholders; one with no value is left visible as `{name}`,
+    /// which check-config prevents for configured templates.
+    public func render(_ values: [String: String]) -> String {
+        parts(values, cutAt: nil)[0]
+    }
+
+    /// The filled text, cut where each `open` placeholder goes (nowhere
+    /// when nil).
+    private func parts(_ values: [String: String], cutAt open: String?) -> [String] {
         var parts: [String] = []
         var out = ""
         for piece in pieces {
@@ -166,19 +178,6 @@ public struct Template: Sendable, Hashable {
         }
         parts.append(out)
         return parts
-    }
-
-    /// Fills the placeholders; one with no value is left visible as `{name}`,
-    /// which check-config prevents for configured templates.
-    public func render(_ values: [String: String]) -> String {
-        var out = ""
-        for piece in pieces {
-            switch piece {
-            case .literal(let s): out += s
-            case .placeholder(let n): out += values[n] ?? "{\(n)}"
-            }
-        }
-        return out
     }
 }
 
