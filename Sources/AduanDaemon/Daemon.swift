@@ -738,14 +738,15 @@ public final class Daemon: Service, @unchecked Sendable {
     }
 
     /// The log is checkpointed on a queue of its own after commits, rather
-    /// than by the writer inside one commit in a few (``DatabaseCheckpointer``).
+    /// than by the writer inside one commit in a few; the writer only
+    /// finishes the job in a long burst (``DatabaseCheckpointer``).
     func startCheckpoints() {
         let logger = self.logger
         do {
             let checkpointer = try DatabaseCheckpointer(store: store) { error in
                 logger.warning("checkpoint_failed", metadata: ["error": "\(error)"])
             }
-            try store.setAutomaticCheckpoints(false)
+            try store.setAutomaticCheckpoints(pages: DatabaseCheckpointer.writerCheckpointPages)
             self.checkpointer = checkpointer
         } catch {
             logger.warning("checkpointer_unavailable", metadata: ["error": "\(error)", "kept": "the writer checkpoints"])

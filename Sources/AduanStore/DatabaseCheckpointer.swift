@@ -2,20 +2,35 @@ import Foundation
 import GRDB
 
 /// Copies the write-ahead log into the database file from a connection of
-/// its own, on a queue of its own, so that the writer's commits never do.
+/// its own, on a queue of its own, so that the writer's commits seldom do.
 ///
 /// SQLite's writer checkpoints by itself once the log passes 1,000 pages,
 /// inside the commit that crossed the line: copying the pages and syncing
 /// the log and the database file took the daemon's recording thread 10 to
-/// 40 ms every few batches. `aduan serve` turns that off on its writer
-/// (``Store/setAutomaticCheckpoints(_:)``) and tells this of its commits
+/// 40 ms every few batches. `aduan serve` moves that line far out on its
+/// writer (``Store/setAutomaticCheckpoints(pages:)``) and tells this of its commits
 /// instead: every few commits it runs a passive checkpoint (a burst's
 /// batches fill the log about as fast as the writer's 1,000 pages did;
 /// a lone message at idle does not sync the database file for itself). One
 /// asked for while one runs is folded into the next. A passive checkpoint
 /// neither waits for nor blocks the writer or the readers. Should one fail,
 /// the log only grows until the next succeeds.
+///
+/// SQLite starts the log over only in a transaction that begins once a
+/// checkpoint has copied all of it. In a burst the writer always begins
+/// its next batch before the checkpoint of the last one has ended, so the
+/// log never started over: it grew by about 5 kB a message (100 MB for
+/// 20,000), and every commit appended to pages the kernel had to zero and
+/// allocate. So the writer keeps a checkpoint of its own, at
+/// ``writerCheckpointPages``: by then this one has copied all but the last
+/// few commits, the writer copies those, and its next batch starts the log
+/// over, overwriting pages already in memory and on disk.
 public final class DatabaseCheckpointer: @unchecked Sendable {
+    /// The pages the log may hold before the writer checkpoints it itself
+    /// (``Store/setAutomaticCheckpoints(pages:)``): 16 MB, four times
+    /// SQLite's default, so that it happens only in a long burst.
+    public static let writerCheckpointPages = 4096
+
     private let connection: DatabaseQueue
     private let queue = DispatchQueue(label: "aduan.checkpoint")
     private let lock = NSLock()

@@ -121,7 +121,13 @@ public final class Store: Sendable {
     /// Whether the writer checkpoints the log itself once it passes 1,000
     /// pages (SQLite's default), or leaves it to a ``DatabaseCheckpointer``.
     public func setAutomaticCheckpoints(_ on: Bool) throws {
-        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = \(on ? 1000 : 0)") }
+        try setAutomaticCheckpoints(pages: on ? 1000 : 0)
+    }
+
+    /// The writer checkpoints the log itself, inside the commit that takes
+    /// it to `pages` pages or more; 0: never.
+    public func setAutomaticCheckpoints(pages: Int) throws {
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = \(max(0, pages))") }
     }
 
     /// The writer's `PRAGMA wal_autocheckpoint`, in pages; 0 when off.

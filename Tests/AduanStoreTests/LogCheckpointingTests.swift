@@ -73,6 +73,42 @@ import Testing
         #expect(Self.fileSize(store.path) > before + 600 * 2000)
     }
 
+    /// In a burst each batch begins before the checkpoint of the batch
+    /// before it has ended, so SQLite never starts the log over: it grows
+    /// by every commit. With the writer's own checkpoint at a bound, the
+    /// log starts over there and its file stays that size.
+    @Test(arguments: [0, 64])
+    func inABurstTheLogStartsOverOnlyAtTheWritersBound(pages: Int) throws {
+        let fixture = try StoreFixture()
+        let store = fixture.store
+        try store.setAutomaticCheckpoints(pages: pages)
+        #expect(try store.automaticCheckpointPages() == pages)
+        let failures = Failures()
+        let checkpointer = try DatabaseCheckpointer(store: store) { failures.add($0) }
+        try store.writeRelaxed { db in try db.execute(sql: "CREATE TABLE filler (x BLOB)") }
+        let pageSize = try store.pool.read { try Int.fetchOne($0, sql: "PRAGMA page_size") ?? 0 }
+        func frames() -> Int { Self.fileSize(store.path + "-wal") / (pageSize + 24) }
+        // The migrations' frames, before any burst.
+        let before = frames()
+        for _ in 0..<300 {
+            try store.writeRelaxed { db in
+                // A row to a page, so each commit adds frames to the log.
+                try db.execute(sql: "INSERT INTO filler VALUES (zeroblob(3000))")
+                // The checkpoint of the commits before this batch, while
+                // this batch is open, as in a burst.
+                checkpointer.request()
+                checkpointer.wait()
+            }
+        }
+        if pages == 0 {
+            #expect(frames() >= before + 300)
+        } else {
+            #expect(frames() <= max(before, pages + 16))
+        }
+        #expect(try store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM filler") } == 300)
+        #expect(failures.count == 0)
+    }
+
     final class Failures: @unchecked Sendable {
         private let lock = NSLock()
         private var errors: [any Error] = []
