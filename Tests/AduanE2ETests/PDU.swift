@@ -77,6 +77,15 @@ struct SCTS: Sendable, Equatable {
         return [swapped(year % 100), swapped(month), swapped(day), swapped(hour), swapped(minute), swapped(second), tz]
     }
 
+    /// The time `date` in the zone `zoneQuarters` quarter hours east of UTC.
+    static func at(_ date: Date, zoneQuarters: Int = 28) -> SCTS {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: zoneQuarters * 15 * 60) ?? .gmt
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return SCTS(year: (c.year ?? 2000) % 100, month: c.month ?? 1, day: c.day ?? 1, hour: c.hour ?? 0,
+                    minute: c.minute ?? 0, second: c.second ?? 0, zoneQuarters: zoneQuarters)
+    }
+
     /// `yy-mm-dd hh:mm:ss`, as smstools prints `Sent:`.
     var smstools: String {
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }

@@ -24,9 +24,11 @@ struct Sample: Sendable, CustomTestStringConvertible {
     var ack: String { E2EConfig.ack(ticket: ticket, region: region) }
     var testDescription: String { name }
 
-    /// The SMS-DELIVER PDUs, one per part, as smstools reads them.
-    func pdus(smsc: String = "+6281100000") throws -> [String] {
+    /// The SMS-DELIVER PDUs, one per part, as smstools reads them, stamped
+    /// `sent` (the sample's own time unless given).
+    func pdus(smsc: String = "+6281100000", sent: SCTS? = nil) throws -> [String] {
         let parts = self.parts
+        let sent = sent ?? self.sent
         return try parts.enumerated().map { i, part in
             let udh = parts.count == 1 ? [] : SMSParts.concatenationUDH(reference: reference, total: parts.count, sequence: i + 1)
             return PDU.hex(try PDU.deliver(smsc: smsc, sender: sender, sent: sent, coding: coding, text: part, udh: udh))

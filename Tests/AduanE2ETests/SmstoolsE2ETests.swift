@@ -135,9 +135,12 @@ struct SmstoolsRun {
         }
 
         // Inject: each PDU is written beside the directory and renamed in.
+        // Stamped now: with internal_combine smsd purges parts sent more
+        // than `ic_purge_hours` (24) ago instead of joining them.
         var pduCount = 0
+        let now = SCTS.at(Date())
         for sample in samples {
-            for (i, hex) in try sample.pdus().enumerated() {
+            for (i, hex) in try sample.pdus(sent: now).enumerated() {
                 try Files.place(hex + "\n", at: pduDir + "/\(sample.keyword.lowercased())part\(i + 1)", staging: pduStaging)
                 pduCount += 1
             }
