@@ -167,8 +167,12 @@ public final class Daemon: Service, @unchecked Sendable {
         self.continuation = continuation
         try startWatching()
         startKickWatch()
+        // Trapped here, before `ready`, not inside the task: a SIGHUP that
+        // came before the task had run took SIGHUP's default action, and a
+        // reload right after the start stopped the daemon.
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
         let signals = Task {
-            for await _ in await UnixSignalsSequence(trapping: .sighup) { continuation.yield(.reload) }
+            for await _ in hangups { continuation.yield(.reload) }
         }
         let watchdog = notifier.watchdogInterval.map { interval in
             Task {
