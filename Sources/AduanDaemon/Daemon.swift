@@ -237,6 +237,9 @@ public final class Daemon: Service, @unchecked Sendable {
         switch event {
         case .watch(let events):
             for event in events { watched(event) }
+            // The watcher reads on only now: what came while this loop was
+            // busy arrives as one batch, not one hop per file.
+            watcher?.resume()
         case .drain:
             drainPending()
         case .prepared(let groups):

@@ -176,6 +176,25 @@ struct DirectoryWatcherTests {
         #expect(await log.isFinished)
     }
 
+    /// The daemon's watcher: one read per delivery, then nothing until the consumer
+    /// resumes it; what came meanwhile waits in the kernel and arrives as one batch.
+    @Test func afterADeliveryEventsWaitForResumeAndComeAsOneBatch() throws {
+        let dir = try WatchedDirectory()
+        let batches = Batches()
+        let watcher = try DirectoryWatcher(directories: [dir.path]) { batches.add($0) }
+        defer { watcher.close() }
+        let ready = { (name: String) in WatchEvent.ready(directory: dir.path, name: name) }
+
+        try dir.create("first")
+        #expect(batches.wait(for: 1) == [[ready("first")]])
+        for name in ["second", "third", "fourth"] { try dir.create(name) }
+        // The kernel queues inotify events with the syscall that caused them: all
+        // three are there now, and the watcher has not read them.
+        #expect(batches.wait(for: 1) == [[ready("first")]])
+        watcher.resume()
+        #expect(batches.wait(for: 2) == [[ready("first")], ["second", "third", "fourth"].map(ready)])
+    }
+
     @Test func watchingAMissingDirectoryFailsWithItsName() throws {
         let dir = try WatchedDirectory()
         let error = #expect(throws: SpoolError.self) {
@@ -250,6 +269,28 @@ private actor EventLog {
         guard let waiter else { return }
         self.waiter = nil
         waiter.continuation.resume(returning: event)
+    }
+}
+
+/// The batches a delivering watcher handed over, in order.
+private final class Batches: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var batches: [[WatchEvent]] = []
+
+    func add(_ batch: [WatchEvent]) {
+        condition.lock()
+        batches.append(batch)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Once there are `count`, or after a 10 s deadline: what there is then.
+    func wait(for count: Int) -> [[WatchEvent]] {
+        condition.lock()
+        defer { condition.unlock() }
+        let deadline = Date().addingTimeInterval(10)
+        while batches.count < count, condition.wait(until: deadline) {}
+        return batches
     }
 }
 

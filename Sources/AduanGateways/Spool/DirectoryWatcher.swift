@@ -1,4 +1,4 @@
-@preconcurrency import Dispatch
+import Foundation
 import Glibc
 
 public enum WatchEvent: Sendable, Equatable {
@@ -18,21 +18,19 @@ public enum WatchEvent: Sendable, Equatable {
 
 /// Reports files that became complete in spool directories, through inotify.
 ///
-/// Idle costs nothing: the descriptor sits in Dispatch's epoll set and no thread wakes
-/// until the kernel has an event. Events are delivered on ``events``, which has a single
-/// consumer; ``close()`` (or deinit, or the consumer going away) releases the descriptor
-/// and finishes the stream. A consumer with an event loop of its own (the daemon) takes
-/// them with ``init(directories:deliver:)`` instead: everything one read of the
-/// descriptor brought, in one call, so a burst of files costs one hop, not one per file.
+/// A thread of the watcher's own reads the descriptor. Idle costs nothing: it sleeps in
+/// `poll(2)` until the kernel has an event. Events are delivered on ``events``, which has
+/// a single consumer; ``close()`` (or deinit, or the consumer going away) ends the thread,
+/// releases the descriptor and finishes the stream. A consumer with an event loop of its
+/// own (the daemon) takes them with ``init(directories:deliver:)`` instead: everything one
+/// read of the descriptor brought, in one call, and nothing more until it calls
+/// ``resume()``.
 ///
-/// `@unchecked Sendable`: the mutable state lives in `State` and is touched only on
-/// `queue`; `DispatchSourceRead` is not `Sendable` on Linux but is thread-safe.
+/// `@unchecked Sendable`: the mutable state lives in `State`, behind its lock.
 public final class DirectoryWatcher: @unchecked Sendable {
     public let events: AsyncStream<WatchEvent>
 
-    private let queue: DispatchQueue
     private let state: State
-    private let source: DispatchSourceRead
 
     /// Events queued for a consumer that has fallen behind; beyond this the oldest are
     /// dropped and an `.overflow` tells the consumer to rescan, as the kernel does.
@@ -54,14 +52,21 @@ public final class DirectoryWatcher: @unchecked Sendable {
         }
     }
 
-    /// Hands `deliver` the events of each read, in order, on the watcher's own queue (so
-    /// one call at a time). Nothing is dropped here: the consumer's loop is the buffer, and
-    /// `.overflow` comes only from the kernel. ``events`` stays empty.
+    /// Hands `deliver` the events of one read, in order, on the watcher's thread, then
+    /// reads nothing more until the consumer calls ``resume()``. Meanwhile events wait in
+    /// the kernel's queue, so a consumer busy with a batch takes all that came in the
+    /// meantime with one read and one hop, rather than a wake-up of this thread and of its
+    /// own loop for each file as the gateway closes it: in a burst those were most of the
+    /// daemon's context switches. (A thread that is not in `poll` is not woken by the
+    /// events either, as one in Dispatch's epoll set was.) Nothing is dropped here;
+    /// `.overflow` comes only from the kernel, whose queue holds 16,384 events by default.
+    /// ``events`` stays empty.
     public convenience init(directories: [String],
                             deliver: @escaping @Sendable ([WatchEvent]) -> Void) throws(SpoolError) {
         let (stream, continuation) = AsyncStream.makeStream(of: WatchEvent.self)
         continuation.finish()
-        try self.init(directories: directories, events: stream, continuation: continuation) { batch in
+        try self.init(directories: directories, events: stream, continuation: continuation,
+                      pausesAfterDelivery: true) { batch in
             deliver(batch)
             return true
         }
@@ -69,7 +74,7 @@ public final class DirectoryWatcher: @unchecked Sendable {
 
     /// - Parameter deliver: takes the events of one read; false when some were dropped.
     private init(directories: [String], events stream: AsyncStream<WatchEvent>,
-                 continuation: AsyncStream<WatchEvent>.Continuation,
+                 continuation: AsyncStream<WatchEvent>.Continuation, pausesAfterDelivery: Bool = false,
                  deliver: @escaping @Sendable ([WatchEvent]) -> Bool) throws(SpoolError) {
         let fd = inotify_init1(Int32(IN_NONBLOCK) | Int32(IN_CLOEXEC))
         guard fd >= 0 else {
@@ -79,65 +84,66 @@ public final class DirectoryWatcher: @unchecked Sendable {
                 detail: code == EMFILE
                     ? "too many inotify instances for this user (raise fs.inotify.max_user_instances)" : nil)
         }
-        let state = State(fd: fd, continuation: continuation, deliver: deliver)
+        // How close() wakes the thread out of poll: a byte down a pipe.
+        var wake: [Int32] = [-1, -1]
+        guard pipe(&wake) == 0 else {
+            let code = errno
+            _ = Glibc.close(fd)
+            continuation.finish()
+            throw SpoolError(operation: "start watching", path: directories.joined(separator: ", "), errno: code)
+        }
+        for end in wake { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        let state = State(fd: fd, wake: (wake[0], wake[1]), continuation: continuation, pausesAfterDelivery: pausesAfterDelivery,
+                          deliver: deliver)
         for directory in directories {
             do throws(SpoolError) {
                 try state.watch(directory)
             } catch {
-                _ = Glibc.close(fd)
-                continuation.finish()
+                state.shutdown()
                 throw error
             }
         }
-
-        let queue = DispatchQueue(label: "aduan.directory-watcher")
-        let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
-        source.setEventHandler { state.drain() }
-        // Dispatch may still be polling the descriptor until this runs, so this is the
-        // only place it may be closed.
-        source.setCancelHandler { state.shutdown() }
-        continuation.onTermination = { @Sendable _ in source.cancel() }
-
+        continuation.onTermination = { @Sendable _ in state.close() }
         self.events = stream
-        self.queue = queue
         self.state = state
-        self.source = source
-        source.activate()
+        let thread = Thread { state.run() }
+        thread.name = "aduan-watch"
+        thread.start()
     }
 
     deinit {
-        source.cancel()
+        state.close()
     }
 
     /// Starts (or resumes, after `.directoryGone`) watching `directory`. Files that
     /// arrived while it was not watched produce no event: rescan it after this returns.
     public func add(_ directory: String) throws(SpoolError) {
-        let result: Result<Void, SpoolError> = queue.sync {
-            do throws(SpoolError) {
-                try state.watch(directory)
-                return .success(())
-            } catch {
-                return .failure(error)
-            }
-        }
-        try result.get()
+        try state.watch(directory)
+    }
+
+    /// Reads again after a delivery (``init(directories:deliver:)``): whatever came
+    /// meanwhile is delivered at once. Harmless when not paused, or after ``close()``.
+    public func resume() {
+        state.resume()
     }
 
     /// Stops watching. Events already read stay in the stream; then it finishes.
     /// Idempotent.
     public func close() {
-        source.cancel()
+        state.close()
     }
 }
 
 extension DirectoryWatcher {
-    /// Everything the Dispatch handlers touch. Accessed only on the watcher's queue (and
-    /// in the initialiser, before the source exists).
+    /// Everything the thread touches. The descriptor's records and the buffer belong to
+    /// the thread; the rest is shared, behind `lock`.
     fileprivate final class State: @unchecked Sendable {
-        private var fd: Int32
+        private let fd: Int32
+        /// The pipe close() writes to, to end the thread's poll.
+        private let wake: (read: Int32, write: Int32)
         private let continuation: AsyncStream<WatchEvent>.Continuation
         private let deliver: @Sendable ([WatchEvent]) -> Bool
-        private var directoriesByWatch: [Int32: String] = [:]
+        private let pausesAfterDelivery: Bool
         private var buffer = [UInt8](repeating: 0, count: 64 * 1024)
 
         // IN_CLOSE_WRITE alone would miss files renamed in (atomic writers, `mv`);
@@ -147,15 +153,68 @@ extension DirectoryWatcher {
             | UInt32(IN_DELETE_SELF) | UInt32(IN_MOVE_SELF) | UInt32(IN_ONLYDIR)
             | UInt32(IN_EXCL_UNLINK)
 
-        init(fd: Int32, continuation: AsyncStream<WatchEvent>.Continuation,
+        private let lock = NSCondition()
+        private var directoriesByWatch: [Int32: String] = [:]
+        /// After a delivery, until ``resume()``.
+        private var paused = false
+        private var closing = false
+        /// The descriptors are closed: by the thread as it ends, or by a failed init.
+        private var closed = false
+
+        init(fd: Int32, wake: (read: Int32, write: Int32), continuation: AsyncStream<WatchEvent>.Continuation, pausesAfterDelivery: Bool,
              deliver: @escaping @Sendable ([WatchEvent]) -> Bool) {
             self.fd = fd
+            self.wake = wake
             self.continuation = continuation
+            self.pausesAfterDelivery = pausesAfterDelivery
             self.deliver = deliver
         }
 
+        /// The thread: waits for events, delivers them, and when paused waits for
+        /// ``resume()`` without looking at the descriptor, until ``close()``.
+        func run() {
+            while true {
+                lock.lock()
+                while paused, !closing { lock.wait() }
+                let stop = closing
+                lock.unlock()
+                if stop { break }
+                var ready = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
+                             pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0)]
+                if poll(&ready, 2, -1) < 0 {
+                    if errno == EINTR { continue }
+                    break
+                }
+                if ready[1].revents != 0 { continue }  // close(): seen at the top
+                if ready[0].revents != 0 { drain() }
+            }
+            shutdown()
+        }
+
+        func resume() {
+            lock.lock()
+            paused = false
+            lock.signal()
+            lock.unlock()
+        }
+
+        /// Idempotent: the thread sees it at its next turn, and ends.
+        func close() {
+            lock.lock()
+            let first = !closing
+            closing = true
+            lock.signal()
+            if first, !closed {
+                var byte: UInt8 = 1
+                _ = write(wake.write, &byte, 1)
+            }
+            lock.unlock()
+        }
+
         func watch(_ directory: String) throws(SpoolError) {
-            guard fd >= 0 else {
+            lock.lock()
+            defer { lock.unlock() }
+            guard !closing, !closed else {
                 throw SpoolError(operation: "watch", path: directory, errno: EBADF,
                                  detail: "the watcher has been closed")
             }
@@ -172,17 +231,29 @@ extension DirectoryWatcher {
             directoriesByWatch[wd] = directory
         }
 
-        func drain() {
-            guard fd >= 0 else { return }
+        private func drain() {
             var lostEvents = false
             var batch: [WatchEvent] = []
             InotifyRecords.drain(fd, into: &buffer, endOfRead: {
-                if !batch.isEmpty, !deliver(batch) { lostEvents = true }
+                guard !batch.isEmpty else { return true }
+                if !send(batch) { lostEvents = true }
                 batch.removeAll(keepingCapacity: true)
+                return !pausesAfterDelivery
             }) { wd, mask, name in
                 if let event = handle(wd: wd, mask: mask, name: name, lostEvents: &lostEvents) { batch.append(event) }
             }
-            if lostEvents { _ = deliver([.overflow]) }
+            if lostEvents { _ = send([.overflow]) }
+        }
+
+        /// Paused before the consumer has the batch, not after: its ``resume()``
+        /// may come before `deliver` returns.
+        private func send(_ batch: [WatchEvent]) -> Bool {
+            if pausesAfterDelivery {
+                lock.lock()
+                paused = true
+                lock.unlock()
+            }
+            return deliver(batch)
         }
 
         private func handle(wd: Int32, mask: UInt32, name: ArraySlice<UInt8>, lostEvents: inout Bool) -> WatchEvent? {
@@ -190,6 +261,8 @@ extension DirectoryWatcher {
                 lostEvents = true
                 return nil
             }
+            lock.lock()
+            defer { lock.unlock() }
             guard let directory = directoriesByWatch[wd] else { return nil }
 
             let gone = UInt32(IN_DELETE_SELF) | UInt32(IN_MOVE_SELF) | UInt32(IN_UNMOUNT) | UInt32(IN_IGNORED)
@@ -208,12 +281,18 @@ extension DirectoryWatcher {
             return .ready(directory: directory, name: decoded)
         }
 
+        /// Closes the descriptors and finishes the stream, once.
         func shutdown() {
-            if fd >= 0 {
-                _ = Glibc.close(fd)
-                fd = -1
-            }
+            lock.lock()
+            let first = !closed
+            closed = true
+            closing = true
             directoriesByWatch.removeAll()
+            lock.unlock()
+            guard first else { return }
+            _ = Glibc.close(fd)
+            _ = Glibc.close(wake.read)
+            _ = Glibc.close(wake.write)
             continuation.finish()
         }
     }

@@ -5,11 +5,13 @@ import Glibc
 /// (wd, mask, cookie, len) and the NUL-padded name are read by hand.
 enum InotifyRecords {
     /// Calls `handle` with every record available now, until the descriptor
-    /// would block, and `endOfRead` after the records of each read.
-    static func drain(_ fd: Int32, into buffer: inout [UInt8], endOfRead: () -> Void = {},
+    /// would block or `endOfRead`, called after the records of each read,
+    /// returns false.
+    static func drain(_ fd: Int32, into buffer: inout [UInt8], endOfRead: () -> Bool = { true },
                       _ handle: (_ wd: Int32, _ mask: UInt32, _ name: ArraySlice<UInt8>) -> Void) {
-        while true {
-            defer { endOfRead() }
+        var goOn = true
+        while goOn {
+            defer { goOn = endOfRead() }
             let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
