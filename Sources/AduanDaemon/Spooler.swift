@@ -118,13 +118,17 @@ public final class Spooler: @unchecked Sendable {
                 // Rows whose file is already there (a power cut lost their
                 // mark, or the rows were set pending again by hand) are only
                 // marked: a file the gateway has not taken yet is never
-                // rewritten under it. Every flush looks, at the price of a
-                // directory search per reply.
+                // rewritten under it. After a restart or a failure the flush
+                // looks for each before writing it. Otherwise such a row is
+                // rare, and a directory search per reply is not: its file is
+                // written hidden like any other, and placing it, which never
+                // replaces a name (``DurableFile/placePrepared(_:in:)``),
+                // finds the one waiting there and drops the copy.
                 let job = Placing.Batch()
                 var toWrite: [(name: String, bytes: [UInt8])] = []
                 for row in rows {
                     let name = SpoolFormat.fileName(for: row, spool: spool)
-                    if access(spool.path + "/" + name, F_OK) == 0 {
+                    if recovering, access(spool.path + "/" + name, F_OK) == 0 {
                         job.present.append((row.id, name))
                         continue
                     }

@@ -115,6 +115,26 @@ import Testing
         #expect(names.map { Self.inode(spool.path + "/" + $0) } == inodes)
     }
 
+    /// The same while the spooler runs (rows set pending again by hand): it
+    /// no longer looks before each write, but placing never replaces a name,
+    /// so the files waiting keep their inodes and no hidden copy is left.
+    @Test func aRunningSpoolerLeavesAFileAlreadyThereAsItIs() throws {
+        var desk = try Desk()
+        for i in 1...2 { _ = try desk.receive("BANJAR keluhan nomor \(i)", from: "62812000000\(i)0") }
+        let spool = desk.reception.rules.config.outbound[0]
+        try FileManager.default.createDirectory(atPath: spool.path, withIntermediateDirectories: true)
+        let spooler = Spooler(store: desk.store, spool: spool, clock: desk.clock)
+        let names = try spooler.flush().sorted()
+        let inodes = names.map { Self.inode(spool.path + "/" + $0) }
+        try desk.store.pool.write { db in try db.execute(sql: "UPDATE outbox SET state = 'pending', spool = NULL, file = NULL") }
+
+        #expect(try spooler.flush().sorted() == names)
+        #expect(try desk.outbox().map(\.state) == [.spooled, .spooled])
+        #expect(try desk.outbox().compactMap(\.file).sorted() == names)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: spool.path).sorted() == names)
+        #expect(names.map { Self.inode(spool.path + "/" + $0) } == inodes)
+    }
+
     /// A flush of several batches marks and places one while it prepares
     /// the next. A write failing in the second batch: the first is out
     /// whole, the second's files written before the failure go out, nothing

@@ -55,14 +55,21 @@ struct DurableFileBatchTests {
         #expect(try directoryEntries(dir.path) == files.prefix(6).map(\.name).sorted())
     }
 
-    /// A prepared file a crash cut short is written again, whole.
-    @Test func replacesAnExistingFileAndAStalePreparedOne() throws {
+    /// A prepared file a crash cut short is written again, whole. A file
+    /// already under its name is one still waiting for the gateway, which
+    /// may be reading it: it is never replaced, and the copy is dropped.
+    @Test func keepsAFileWaitingUnderItsNameAndRewritesAStalePreparedOne() throws {
         let dir = try ScratchDirectory()
         let files = Self.batch(5)
+        let waiting = dir.path + "/" + files[1].name
         try DurableFile.write(Array("old".utf8), named: files[1].name, in: dir.path)
+        var before = stat()
+        #expect(stat(waiting, &before) == 0)
         try DurableFile.write(Array("cra".utf8), named: DurableFile.preparedName(files[3].name), in: dir.path)
         #expect(Self.writeBatch(files, in: dir.path).placed == 5)
-        #expect(try fileBytes(dir.path + "/" + files[1].name) == files[1].bytes)
+        #expect(try fileBytes(waiting) == Array("old".utf8))
+        var after = stat()
+        #expect(stat(waiting, &after) == 0 && after.st_ino == before.st_ino)
         #expect(try fileBytes(dir.path + "/" + files[3].name) == files[3].bytes)
         #expect(try directoryEntries(dir.path) == files.map(\.name).sorted())
     }

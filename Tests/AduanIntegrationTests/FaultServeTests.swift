@@ -79,12 +79,18 @@ struct FaultServeTests {
         #expect(before.count == count)
 
         // aduan is made to believe every row is still to spool (as after a
-        // crash between the rename and the commit) and is kicked: the files
-        // are still waiting, so it must recognise them, not write them again.
+        // power cut lost their marks, or an operator set them pending) and is
+        // kicked: the files are still waiting, so it must recognise them,
+        // not write them again. (A running spooler finds each when it
+        // places the copy it prepared, hidden from the gateway, and drops
+        // the copy: every name and inode stays, and no copy is left.)
         _ = try box.sqlite("PRAGMA busy_timeout = 5000; UPDATE outbox SET state = 'pending', spool = NULL, file = NULL, spooled_at = NULL")
         let kick = open(box.database + ".kick", O_CREAT | O_WRONLY | O_TRUNC, 0o640)
         close(kick)
-        try box.waitFor("the rows marked again") { try box.sqlite("SELECT COUNT(*) FROM outbox WHERE state = 'spooled'") == "\(count)" }
+        try box.waitFor("the rows marked again, no copy left") {
+            try box.sqlite("SELECT COUNT(*) FROM outbox WHERE state = 'spooled'") == "\(count)"
+                && (try FileManager.default.contentsOfDirectory(atPath: box.outgoing)).allSatisfy { !$0.hasPrefix(".") }
+        }
         #expect(try snapshot(box.outgoing) == before)
 
         // More acks, still nothing taken: new names beside the waiting ones.

@@ -247,14 +247,24 @@ public enum DurableFile {
     }
 
     /// Renames prepared files to their names, in order: the moment the
-    /// gateway sees them. Stops at the first failure and leaves the rest
-    /// prepared, for a later ``recoverPrepared(in:)``.
+    /// gateway sees them. A name already there is never replaced: it is a
+    /// file of the same row still waiting for the gateway, which may be
+    /// reading it, and the prepared copy is dropped. Stops at the first
+    /// failure and leaves the rest prepared, for a later ``recoverPrepared(in:)``.
     public static func placePrepared(_ names: [String], in directory: String) -> BatchResult {
         for (index, name) in names.enumerated() {
             let ready = join(directory, preparedName(name))
             let final = join(directory, name)
-            if rename(ready, final) != 0 {
-                return BatchResult(placed: index, error: SpoolError(operation: "rename", path: ready, destination: final, errno: errno))
+            if aduan_rename_noreplace(ready, final) == 0 { continue }
+            var code = errno
+            if code == EINVAL || code == ENOSYS {
+                // A filesystem without RENAME_NOREPLACE: look, then rename.
+                code = access(final, F_OK) == 0 ? EEXIST : (rename(ready, final) == 0 ? 0 : errno)
+            }
+            if code == EEXIST {
+                _ = unlink(ready)
+            } else if code != 0 {
+                return BatchResult(placed: index, error: SpoolError(operation: "rename", path: ready, destination: final, errno: code))
             }
         }
         return BatchResult(placed: names.count, error: nil)
