@@ -23,9 +23,11 @@ struct Aduan: AsyncParsableCommand {
         // Peak RSS under 50 MB while ingesting (§10): glibc gives each thread
         // that allocates an arena of its own, up to eight per core, and the
         // pipeline's threads (read, record, spool, place, archive) held nine,
-        // 20 MB between them. Two arenas kept a 20,000-message burst at
-        // 44 MB instead of 52.
-        aduan_limit_malloc_arenas(2)
+        // 20 MB between them: 52 MB for a 20,000-message burst. Two arenas
+        // kept it at 44-45 MB, but the threads then met on the arenas' locks
+        // (17,000 futex calls in a burst); three halve those for 46-47 MB.
+        // Four measured 48-49.5 MB, too close to the bound.
+        aduan_limit_malloc_arenas(3)
         // Before any database is opened: fewer mutexes on every SQLite call.
         _ = aduan_configure_sqlite()
         // Complaints and reporters' numbers: nothing aduan creates is world-readable (§8).
