@@ -71,12 +71,7 @@ import Testing
     /// here staged by hand): the lock file says so, and the next flush, even
     /// of a spooler that has been running all along, places them first.
     @Test func filesLeftPreparedAfterTheirMarkArePlacedByTheNextFlush() throws {
-        var desk = try Desk()
-        for i in 1...2 { _ = try desk.receive("BANJAR keluhan nomor \(i)", from: "62812000000\(i)0") }
-        let spool = desk.reception.rules.config.outbound[0]
-        try FileManager.default.createDirectory(atPath: spool.path, withIntermediateDirectories: true)
-        let spooler = Spooler(store: desk.store, spool: spool, clock: desk.clock)
-        let names = try spooler.flush().sorted()
+        let (desk, spool, spooler, names) = try Self.twoRepliesSpooled()
         #expect(names.count == 2)
         for name in names {
             #expect(rename(spool.path + "/" + name, spool.path + "/" + DurableFile.preparedName(name)) == 0)
@@ -97,11 +92,7 @@ import Testing
     /// the reply twice, and the file is not rewritten under it. (A running
     /// spooler does the same: FaultServeTests.)
     @Test func aRowWhoseFileIsAlreadyThereAfterARestartIsOnlyMarked() throws {
-        var desk = try Desk()
-        for i in 1...2 { _ = try desk.receive("BANJAR keluhan nomor \(i)", from: "62812000000\(i)0") }
-        let spool = desk.reception.rules.config.outbound[0]
-        try FileManager.default.createDirectory(atPath: spool.path, withIntermediateDirectories: true)
-        let names = try Spooler(store: desk.store, spool: spool, clock: desk.clock).flush().sorted()
+        let (desk, spool, _, names) = try Self.twoRepliesSpooled()
         let inodes = names.map { Self.inode(spool.path + "/" + $0) }
         try desk.store.pool.write { db in try db.execute(sql: "UPDATE outbox SET state = 'pending', spool = NULL, file = NULL") }
 
@@ -119,12 +110,7 @@ import Testing
     /// no longer looks before each write, but placing never replaces a name,
     /// so the files waiting keep their inodes and no hidden copy is left.
     @Test func aRunningSpoolerLeavesAFileAlreadyThereAsItIs() throws {
-        var desk = try Desk()
-        for i in 1...2 { _ = try desk.receive("BANJAR keluhan nomor \(i)", from: "62812000000\(i)0") }
-        let spool = desk.reception.rules.config.outbound[0]
-        try FileManager.default.createDirectory(atPath: spool.path, withIntermediateDirectories: true)
-        let spooler = Spooler(store: desk.store, spool: spool, clock: desk.clock)
-        let names = try spooler.flush().sorted()
+        let (desk, spool, spooler, names) = try Self.twoRepliesSpooled()
         let inodes = names.map { Self.inode(spool.path + "/" + $0) }
         try desk.store.pool.write { db in try db.execute(sql: "UPDATE outbox SET state = 'pending', spool = NULL, file = NULL") }
 
@@ -206,6 +192,16 @@ import Testing
     }
 
     /// A desk with `count` acknowledgements pending, each to its own number.
+    /// Two complaints filed and their acknowledgements spooled: the names, sorted.
+    static func twoRepliesSpooled() throws -> (Desk, OutboundSpool, Spooler, [String]) {
+        var desk = try Desk()
+        for i in 1...2 { _ = try desk.receive("BANJAR keluhan nomor \(i)", from: "62812000000\(i)0") }
+        let spool = desk.reception.rules.config.outbound[0]
+        try FileManager.default.createDirectory(atPath: spool.path, withIntermediateDirectories: true)
+        let spooler = Spooler(store: desk.store, spool: spool, clock: desk.clock)
+        return (desk, spool, spooler, try spooler.flush().sorted())
+    }
+
     static func deskWithReplies(_ count: Int) throws -> (Desk, OutboundSpool) {
         var desk = try Desk()
         for i in 0..<count { _ = try desk.receive("BANJAR keluhan nomor \(i)", from: "6281\(String(format: "%08d", i))") }
