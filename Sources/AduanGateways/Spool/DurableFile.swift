@@ -253,18 +253,10 @@ public enum DurableFile {
     /// failure and leaves the rest prepared, for a later ``recoverPrepared(in:)``.
     public static func placePrepared(_ names: [String], in directory: String) -> BatchResult {
         for (index, name) in names.enumerated() {
-            let ready = join(directory, preparedName(name))
-            let final = join(directory, name)
-            if aduan_rename_noreplace(ready, final) == 0 { continue }
-            var code = errno
-            if code == EINVAL || code == ENOSYS {
-                // A filesystem without RENAME_NOREPLACE: look, then rename.
-                code = access(final, F_OK) == 0 ? EEXIST : (rename(ready, final) == 0 ? 0 : errno)
-            }
-            if code == EEXIST {
-                _ = unlink(ready)
-            } else if code != 0 {
-                return BatchResult(placed: index, error: SpoolError(operation: "rename", path: ready, destination: final, errno: code))
+            do throws(SpoolError) {
+                _ = try placePrepared(name, in: directory)
+            } catch {
+                return BatchResult(placed: index, error: error)
             }
         }
         return BatchResult(placed: names.count, error: nil)
@@ -281,18 +273,19 @@ public enum DurableFile {
         var placed: [String] = []
         for entry in entries {
             guard let name = name(ofPrepared: entry), isPlainName(name) else { continue }
-            let ready = join(directory, entry)
-            let final = join(directory, name)
-            if access(final, F_OK) == 0 {
-                _ = unlink(ready)
-                continue
-            }
-            if rename(ready, final) != 0 {
-                throw SpoolError(operation: "rename", path: ready, destination: final, errno: errno)
-            }
-            placed.append(name)
+            if try placePrepared(name, in: directory) { placed.append(name) }
         }
         return placed
+    }
+
+    /// One prepared file renamed to its name by the archive's move, which
+    /// never replaces a name (``place(_:at:)``); when the name is taken, the
+    /// prepared copy is removed instead. True when it was placed.
+    private static func placePrepared(_ name: String, in directory: String) throws(SpoolError) -> Bool {
+        let ready = join(directory, preparedName(name))
+        if try place(ready, at: join(directory, name)) == .moved { return true }
+        _ = unlink(ready)
+        return false
     }
 
     /// When ``writeHidden(_:named:as:in:mode:sync:)`` makes the file durable.
