@@ -188,7 +188,7 @@ final class AckCollector: @unchecked Sendable {
     let fd: Int32
 
     init(directory: String) throws {
-        fd = inotify_init1(Int32(IN_CLOEXEC))
+        fd = inotify_init1(Int32(IN_NONBLOCK) | Int32(IN_CLOEXEC))
         guard fd >= 0, inotify_add_watch(fd, directory, UInt32(IN_MOVED_TO)) >= 0 else {
             throw NSError(domain: "aduan-bench", code: 2, userInfo: [NSLocalizedDescriptionKey: "inotify on \(directory) failed"])
         }
@@ -197,7 +197,7 @@ final class AckCollector: @unchecked Sendable {
     deinit { close(fd) }
 
     /// Names (dotfiles left out) and when they were first seen, until `count`
-    /// are seen or `timeout` seconds pass; `pause` µs after each read.
+    /// are seen or `timeout` seconds pass; `pause` µs after each wake-up.
     func collect(count: Int, timeout: Double, pause: useconds_t) -> [String: Double] {
         var seen: [String: Double] = [:]
         var buffer = [UInt8](repeating: 0, count: 256 * 1024)
@@ -207,15 +207,15 @@ final class AckCollector: @unchecked Sendable {
             guard left > 0 else { break }
             var ready = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             guard poll(&ready, 1, Int32(min(left, 1) * 1000)) > 0 else { continue }
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            let t = monotonic()
-            guard n > 0 else { continue }
-            var offset = 0
-            while offset + 16 <= n {
-                let length = buffer.withUnsafeBytes { Int($0.loadUnaligned(fromByteOffset: offset + 12, as: UInt32.self)) }
-                let name = buffer[(offset + 16)..<min(n, offset + 16 + length)].prefix { $0 != 0 }
-                offset += 16 + length
-                guard let first = name.first, first != UInt8(ascii: ".") else { continue }
+            // Each read's records carry the instant just after that read.
+            var readAt: Double?
+            InotifyRecords.drain(fd, into: &buffer, endOfRead: {
+                readAt = nil
+                return true
+            }) { _, _, name in
+                let t = readAt ?? monotonic()
+                readAt = t
+                guard let first = name.first, first != UInt8(ascii: ".") else { return }
                 let text = String(decoding: name, as: UTF8.self)
                 if seen[text] == nil { seen[text] = t }
             }

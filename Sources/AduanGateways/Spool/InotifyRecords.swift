@@ -3,11 +3,11 @@ import Glibc
 /// Reads the records of a non-blocking inotify descriptor. `inotify_event`'s
 /// flexible `name[]` member does not import into Swift, so the 16-byte header
 /// (wd, mask, cookie, len) and the NUL-padded name are read by hand.
-enum InotifyRecords {
+public enum InotifyRecords {
     /// Calls `handle` with every record available now, until the descriptor
     /// would block or `endOfRead`, called after the records of each read,
     /// returns false.
-    static func drain(_ fd: Int32, into buffer: inout [UInt8], endOfRead: () -> Bool = { true },
+    public static func drain(_ fd: Int32, into buffer: inout [UInt8], endOfRead: () -> Bool = { true },
                       _ handle: (_ wd: Int32, _ mask: UInt32, _ name: ArraySlice<UInt8>) -> Void) {
         var goOn = true
         while goOn {
